@@ -1,0 +1,46 @@
+"""rnnlib: the support library of the RNN course (``import rnnlib as rl``).
+
+NumPy reference implementations of the recurrent cells (batch-major ``(N, T, D)``,
+row-vector weights in Keras's layout and gate order), gradient checking, data helpers
+and the check helpers used by the notebooks' tests.
+
+Importing rnnlib is light: NumPy only. Modules that need TensorFlow, matplotlib,
+ipywidgets or music21 (``keras_io``, ``plot``, ``widgets``, ``datasets``, ...) are
+loaded on first attribute access, and import those libraries inside their functions.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# Light modules, loaded on first use as well, so `import rnnlib` costs almost nothing.
+_SUBMODULES = (
+    "rnn",
+    "lstm",
+    "gru",
+    "layers",
+    "gradcheck",
+    "data",
+    "checks",
+    "training",
+    "keras_io",
+    "datasets",
+    "plot",
+    "widgets",
+)
+
+__all__ = ["__version__", *_SUBMODULES]
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'rnnlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -1,0 +1,100 @@
+"""Argument checks shared by rnnlib's functions: shapes, dtypes and masks.
+
+Every public function validates its inputs through a :class:`Dims` binder, so a
+wrong shape is reported with the argument's name, what was expected and what came:
+
+    >>> dims = Dims("rnn_forward")
+    >>> x = dims.array("x", np.zeros((2, 3, 4)), "N T D")
+    >>> Wx = dims.array("Wx", np.zeros((5, 7)), "D H")
+    Traceback (most recent call last):
+    ...
+    ValueError: rnn_forward: Wx should have shape (D, H) with D=4 (from x of shape (2, 3, 4)), got (5, 7)
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_DIM = re.compile(r"^(\d*)([A-Za-z]\w*)$|^(\d+)$")
+
+
+class Dims:
+    """Binds dimension letters (N, T, D, H, ...) to sizes across the arguments of one call.
+
+    The first argument that uses a letter fixes its size; later arguments must agree, and
+    the error names both arguments and both shapes. A spec like ``"D 4H"`` means the second
+    axis is four times H.
+    """
+
+    def __init__(self, where: str):
+        self.where = where
+        self.sizes: dict[str, int] = {}
+        self._source: dict[str, str] = {}
+
+    def array(self, name, value, spec: str, *, floating: bool = True) -> np.ndarray:
+        """Checks ``value`` against ``spec`` and returns it as an ndarray."""
+        if value is None:
+            raise ValueError(f"{self.where}: {name} is None; expected an array of shape ({_pretty(spec)})")
+        arr = np.asarray(value)
+        if floating and not np.issubdtype(arr.dtype, np.floating):
+            raise ValueError(
+                f"{self.where}: {name} should be a float array (float32 or float64), "
+                f"got dtype {arr.dtype}"
+            )
+        axes = spec.split()
+        if arr.ndim != len(axes):
+            raise ValueError(
+                f"{self.where}: {name} should have {len(axes)} dimensions, shape ({_pretty(spec)}), "
+                f"got {arr.ndim} with shape {arr.shape}"
+            )
+        for axis, (token, size) in enumerate(zip(axes, arr.shape)):
+            self._bind(name, arr.shape, spec, axis, token, size)
+        return arr
+
+    def mask(self, name, value, spec: str = "N T") -> np.ndarray | None:
+        """Checks an optional boolean mask (any pattern); returns a bool ndarray or None."""
+        if value is None:
+            return None
+        arr = np.asarray(value)
+        if arr.dtype != np.bool_:
+            if not np.isin(arr, (0, 1)).all():
+                raise ValueError(
+                    f"{self.where}: {name} should be boolean (True = a real step), "
+                    f"got dtype {arr.dtype} with values other than 0 and 1"
+                )
+            arr = arr.astype(bool)
+        return self.array(name, arr, spec, floating=False)
+
+    def _bind(self, name, shape, spec, axis, token, size):
+        match = _DIM.match(token)
+        if match is None:
+            raise ValueError(f"bad dimension spec {token!r} in {spec!r}")
+        if match.group(3):  # a literal size such as "2"
+            expected = int(match.group(3))
+            if size != expected:
+                self._fail(name, shape, spec, f"axis {axis} should be {expected}")
+            return
+        factor = int(match.group(1) or 1)
+        letter = match.group(2)
+        if letter not in self.sizes:
+            if size % factor:
+                self._fail(name, shape, spec, f"axis {axis} should be a multiple of {factor}")
+            self.sizes[letter] = size // factor
+            self._source[letter] = f"{name} of shape {tuple(shape)}"
+            return
+        if size != factor * self.sizes[letter]:
+            self._fail(
+                name, shape, spec,
+                f"with {letter}={self.sizes[letter]} (from {self._source[letter]})",
+            )
+
+    def _fail(self, name, shape, spec, why):
+        raise ValueError(
+            f"{self.where}: {name} should have shape ({_pretty(spec)}) {why}, got {tuple(shape)}"
+        )
+
+
+def _pretty(spec: str) -> str:
+    return ", ".join(spec.split())

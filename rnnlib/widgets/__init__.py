@@ -1,0 +1,5 @@
+"""ipywidgets demos for the notebooks. They call plot helpers and hold no model logic.
+
+ipywidgets is imported inside the functions. One module per demo; add an explicit
+import line below for each public demo.
+"""
