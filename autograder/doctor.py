@@ -58,5 +58,8 @@ def main(start_kernel: bool = True) -> int:
         ok, detail = kernel_starts()
         print(f"{'kernel':<11} {detail}")
         missing |= not ok
-    print("all good" if not missing else "something is missing: run `make lab` or `make test` to set up")
+    if missing:
+        print("something is missing: run `make lab` or `make test` to set up")
+    else:
+        print("all good")
     return 1 if missing else 0

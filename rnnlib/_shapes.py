@@ -8,7 +8,8 @@ wrong shape is reported with the argument's name, what was expected and what cam
     >>> Wx = dims.array("Wx", np.zeros((5, 7)), "D H")
     Traceback (most recent call last):
     ...
-    ValueError: rnn_forward: Wx should have shape (D, H) with D=4 (from x of shape (2, 3, 4)), got (5, 7)
+    ValueError: rnn_forward: Wx should have shape (D, H) with D=4 (from x of shape (2, 3, 4)),
+    got (5, 7)
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ class Dims:
     def array(self, name, value, spec: str, *, floating: bool = True) -> np.ndarray:
         """Checks ``value`` against ``spec`` and returns it as an ndarray."""
         if value is None:
-            raise ValueError(f"{self.where}: {name} is None; expected an array of shape ({_pretty(spec)})")
+            raise ValueError(
+                f"{self.where}: {name} is None; expected an array of shape ({_pretty(spec)})"
+            )
         arr = np.asarray(value)
         if floating and not np.issubdtype(arr.dtype, np.floating):
             raise ValueError(
@@ -46,10 +49,10 @@ class Dims:
         axes = spec.split()
         if arr.ndim != len(axes):
             raise ValueError(
-                f"{self.where}: {name} should have {len(axes)} dimensions, shape ({_pretty(spec)}), "
+                f"{self.where}: {name} should have {len(axes)} dimensions ({_pretty(spec)}), "
                 f"got {arr.ndim} with shape {arr.shape}"
             )
-        for axis, (token, size) in enumerate(zip(axes, arr.shape)):
+        for axis, (token, size) in enumerate(zip(axes, arr.shape, strict=True)):
             self._bind(name, arr.shape, spec, axis, token, size)
         return arr
 
