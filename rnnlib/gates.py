@@ -1,0 +1,67 @@
+"""Gate names and gate-block helpers shared by the LSTM and GRU cells.
+
+Keras stores all gates of a cell side by side in one matrix: an LSTM kernel is
+``(D, 4H)`` with blocks ``[i | f | c | o]``, a GRU kernel ``(D, 3H)`` with ``[z | r | h]``.
+:func:`split_gates` cuts such an array into its blocks, so the cells never do slice
+arithmetic by hand. Introduced in notebook 06 (gates).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LSTM_GATES = ("i", "f", "c", "o")  # input, forget, cell candidate, output (Keras order)
+GRU_GATES = ("z", "r", "h")  # update, reset, candidate (Keras order)
+
+
+def split_gates(array, n_gates: int) -> tuple[np.ndarray, ...]:
+    """Splits the last axis of ``array`` into ``n_gates`` equal blocks (views, no copies).
+
+    array: any array whose last axis is ``n_gates * H``, e.g. pre-activations (N, 4H),
+        a kernel (D, 4H) or a bias (4H,).
+    Returns a tuple of ``n_gates`` arrays, each with last axis H, in gate order.
+
+    >>> i, f, c, o = split_gates(np.zeros((2, 8)), len(LSTM_GATES))
+    >>> i.shape
+    (2, 2)
+    """
+    array = np.asarray(array)
+    width = array.shape[-1]
+    if n_gates < 1 or width % n_gates:
+        raise ValueError(
+            f"split_gates: last axis of size {width} cannot be split into {n_gates} equal gate blocks"
+        )
+    H = width // n_gates
+    return tuple(array[..., k * H : (k + 1) * H] for k in range(n_gates))
+
+
+def gate_dict(array, gates: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Names the blocks of ``array``: ``gate_dict(Wx, LSTM_GATES)["f"]`` is the forget block."""
+    return dict(zip(gates, split_gates(array, len(gates))))
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function, written as ``(1 + tanh(x / 2)) / 2``: stable for any ``x``
+    (no overflow in ``exp``), a single vectorised call, and it keeps the dtype of ``x``."""
+    out = np.tanh(x * 0.5)  # same shape and dtype as x
+    out += 1
+    out *= 0.5
+    return out
+
+
+def result_dtype(*arrays) -> np.dtype:
+    """The float dtype the cells compute in: float32 when every input is float32."""
+    return np.result_type(*[a for a in arrays if a is not None])
+
+
+def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """Checks an upstream gradient against the shape the forward pass produced."""
+    arr = np.asarray(value)
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"{where}: {name} should have the shape of the forward output {tuple(shape)}, "
+            f"got {arr.shape}"
+        )
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise ValueError(f"{where}: {name} should be a float array, got dtype {arr.dtype}")
+    return arr.astype(dtype, copy=False)
