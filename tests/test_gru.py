@@ -1,0 +1,149 @@
+"""rnnlib.gru: gradient checks (float64) for both reset_after forms, masks, dtypes, errors.
+
+Agreement with Keras is tested in test_keras_io.py (live) and test_golden.py (fixtures).
+"""
+
+import numpy as np
+import pytest
+
+from rnnlib import gru
+from rnnlib.gates import GRU_GATES, split_gates
+from rnnlib.gradcheck import check_gradients
+
+MASK_ROWS = [
+    [0, 0, 1, 1, 1, 1],  # leading masked steps
+    [1, 1, 0, 0, 1, 1],  # middle
+    [1, 1, 1, 1, 0, 0],  # trailing
+    [0, 1, 0, 1, 1, 0],  # scattered
+    [0, 0, 0, 0, 0, 0],  # all masked
+]
+
+
+def params(rng, N, T, D, H, reset_after, scale=0.5):
+    return dict(
+        x=rng.standard_normal((N, T, D)),
+        h0=rng.standard_normal((N, H)),
+        Wx=rng.standard_normal((D, 3 * H)) * scale,
+        Wh=rng.standard_normal((H, 3 * H)) * scale,
+        b=rng.standard_normal((2, 3 * H) if reset_after else 3 * H) * scale,
+        reset_after=reset_after,
+    )
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("N, D, H", [(1, 1, 1), (3, 4, 5)])
+def test_step_backward_gradients(reset_after, N, D, H):
+    """Does gru_step_backward give every gradient to 1e-7 in float64?"""
+    rng = np.random.default_rng(N + D + H)
+    p = params(rng, N, 1, D, H, reset_after)
+    inputs = dict(x=p["x"][:, 0], prev_h=p["h0"], Wx=p["Wx"], Wh=p["Wh"], b=p["b"])
+    dnext_h = rng.standard_normal((N, H))
+    next_h, cache = gru.gru_step_forward(**inputs, reset_after=reset_after)
+    dx, dprev_h, dWx, dWh, db = gru.gru_step_backward(dnext_h, cache)
+    assert db.shape == p["b"].shape
+    grads = dict(x=dx, prev_h=dprev_h, Wx=dWx, Wh=dWh, b=db)
+    forward = lambda **kw: gru.gru_step_forward(**kw, reset_after=reset_after)  # noqa: E731
+    report = check_gradients(forward, inputs, grads, dnext_h)
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize(
+    "N, T, D, H, mask",
+    [(1, 1, 1, 1, None), (1, 1, 3, 2, None), (2, 5, 3, 4, None), (1, 6, 2, 3, "leading"), (5, 6, 3, 4, "rows")],
+)
+def test_sequence_backward_gradients(reset_after, N, T, D, H, mask):
+    """Does gru_backward match centred differences (nonzero h0, masks of every kind)?"""
+    rng = np.random.default_rng(N * 100 + T)
+    inputs = params(rng, N, T, D, H, reset_after)
+    if mask == "leading":
+        inputs["mask"] = np.array(MASK_ROWS[:1], bool)
+    elif mask == "rows":
+        inputs["mask"] = np.array(MASK_ROWS, bool)
+    dh = rng.standard_normal((N, T, H))
+    h, cache = gru.gru_forward(**inputs)
+    dx, dh0, dWx, dWh, db = gru.gru_backward(dh, cache)
+    grads = dict(x=dx, h0=dh0, Wx=dWx, Wh=dWh, b=db)
+    report = check_gradients(gru.gru_forward, inputs, grads, dh)
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_step_forward_matches_equations(reset_after):
+    """Does one step follow Keras's code (not its docstring): z, r, h order, reset before or after?"""
+    rng = np.random.default_rng(1)
+    p = params(rng, 2, 1, 3, 4, reset_after)
+    x, prev_h, Wx, Wh, b = p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"]
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    wx, wh = dict(zip(GRU_GATES, split_gates(Wx, 3))), dict(zip(GRU_GATES, split_gates(Wh, 3)))
+    if reset_after:
+        bi, br = dict(zip(GRU_GATES, split_gates(b[0], 3))), dict(zip(GRU_GATES, split_gates(b[1], 3)))
+        z = sig(x @ wx["z"] + bi["z"] + prev_h @ wh["z"] + br["z"])
+        r = sig(x @ wx["r"] + bi["r"] + prev_h @ wh["r"] + br["r"])
+        hh = np.tanh(x @ wx["h"] + bi["h"] + r * (prev_h @ wh["h"] + br["h"]))
+    else:
+        bb = dict(zip(GRU_GATES, split_gates(b, 3)))
+        z = sig(x @ wx["z"] + prev_h @ wh["z"] + bb["z"])
+        r = sig(x @ wx["r"] + prev_h @ wh["r"] + bb["r"])
+        hh = np.tanh(x @ wx["h"] + (r * prev_h) @ wh["h"] + bb["h"])
+    next_h, _ = gru.gru_step_forward(x, prev_h, Wx, Wh, b, reset_after=reset_after)
+    np.testing.assert_allclose(next_h, z * prev_h + (1 - z) * hh, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_sequence_is_repeated_steps(reset_after):
+    """Is gru_forward the same as calling gru_step_forward at every step?"""
+    p = params(np.random.default_rng(2), 3, 4, 2, 5, reset_after)
+    h, cache = gru.gru_forward(**p)
+    prev_h = p["h0"]
+    for t in range(4):
+        prev_h, _ = gru.gru_step_forward(p["x"][:, t], prev_h, p["Wx"], p["Wh"], p["b"], reset_after)
+        np.testing.assert_allclose(h[:, t], prev_h, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cache.h_last, prev_h, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_mask_semantics(reset_after):
+    """Do masked steps carry the state, repeat the output, and give zeros before the first real step?"""
+    p = params(np.random.default_rng(3), 1, 6, 2, 3, reset_after)
+    mask = np.array([MASK_ROWS[3]], bool)  # real steps 1, 3, 4
+    h, cache = gru.gru_forward(**p, mask=mask)
+    assert np.all(h[0, 0] == 0), "output before the first real step should be zeros, even with h0 != 0"
+    kept, _ = gru.gru_forward(**{**p, "x": p["x"][:, mask[0]]})
+    np.testing.assert_allclose(h[0, 1:], kept[0, [0, 0, 1, 2, 2]], rtol=1e-12)
+    np.testing.assert_allclose(cache.h_last, kept[:, -1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_dtype_is_preserved(dtype, reset_after):
+    """Do the outputs and every gradient keep the inputs' float dtype?"""
+    p = params(np.random.default_rng(5), 2, 3, 2, 3, reset_after)
+    p = {k: (v.astype(dtype) if isinstance(v, np.ndarray) else v) for k, v in p.items()}
+    h, cache = gru.gru_forward(**p, mask=np.array([[1, 0, 1], [1, 1, 1]], bool))
+    assert h.dtype == dtype
+    assert all(g.dtype == dtype for g in gru.gru_backward(np.ones_like(h), cache))
+    next_h, step_cache = gru.gru_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"], reset_after)
+    assert next_h.dtype == dtype
+    assert all(g.dtype == dtype for g in gru.gru_step_backward(np.ones_like(next_h), step_cache))
+
+
+@pytest.mark.parametrize(
+    "reset_after, change, words",
+    [
+        (True, dict(b=np.zeros(9)), ["b", "2 dimensions", "(9,)"]),
+        (False, dict(b=np.zeros((2, 9))), ["b", "1 dimensions", "(2, 9)"]),
+        (True, dict(b=np.zeros((2, 6))), ["b", "(2, 6)", "H=3"]),
+        (True, dict(Wh=np.zeros((3, 12))), ["Wh", "(3, 12)"]),
+        (True, dict(Wx=np.zeros((2, 8))), ["Wx", "(2, 8)"]),
+        (True, dict(h0=np.zeros((3, 3))), ["h0", "(3, 3)", "N=2"]),
+        (True, dict(mask=np.ones(3, bool)), ["mask", "(3,)"]),
+    ],
+)
+def test_bad_arguments_are_named(reset_after, change, words):
+    """Does a wrong argument raise ValueError naming the argument and its shape?"""
+    p = {**params(np.random.default_rng(7), 2, 3, 2, 3, reset_after), **change}
+    with pytest.raises(ValueError) as err:
+        gru.gru_forward(**p)
+    for word in words:
+        assert word in str(err.value)
