@@ -1,0 +1,154 @@
+"""The layers around a recurrent cell: embeddings, a per-step affine map, a masked loss.
+
+Shapes: N batch, T time, D features, V vocabulary (or classes), M outputs.
+Each operation is a forward/backward pair; forward returns ``(out, cache)`` and backward
+returns the gradients in the order of the forward's inputs. The embedding lookup is
+introduced in notebook 02 (the recurrent cell), the rest in notebook 04 (training a
+character model with BPTT).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from rnnlib._shapes import Dims
+from rnnlib.gates import check_upstream, result_dtype
+
+
+def sigmoid(x):
+    """Logistic function ``1 / (1 + exp(-x))``, without overflow for any ``x``.
+
+    Uses ``exp(-|x|)``, which never overflows, and keeps full relative precision in both
+    tails (``sigmoid(-40)`` is 4.2e-18, not 0). Keeps a float dtype; integers become
+    float64. Notebook 06 (gates).
+    """
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    z = np.exp(-np.abs(x))  # (...) in (0, 1]
+    out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))  # (...)
+    return out.astype(x.dtype, copy=False)[()]
+
+
+# ----------------------------------------------------------------------------- embedding
+
+
+class EmbeddingCache(NamedTuple):
+    x: np.ndarray  # (N, T) token ids
+    W_shape: tuple[int, int]  # (V, D)
+    dtype: np.dtype  # dtype of W (and of dW)
+
+
+def embedding_forward(x, W):
+    """Looks up the row of ``W`` for every token id: ``out[n, t] = W[x[n, t]]``.
+
+    x: integer token ids, (N, T) (any shape works), each in ``0 .. V-1``;
+    W: embedding matrix, (V, D). Returns out (N, T, D) and an :class:`EmbeddingCache`.
+    The same as multiplying a one-hot encoding of ``x`` by ``W``. Notebook 02.
+    """
+    W = Dims("embedding_forward").array("W", W, "V D")
+    x = _token_ids("embedding_forward", "x", x, W.shape[0], "rows in W")
+    out = W[x]  # (N, T, D) fancy indexing = one-hot @ W
+    return out, EmbeddingCache(x, W.shape, W.dtype)
+
+
+def embedding_backward(dout, cache: EmbeddingCache):
+    """Gradient of the embedding matrix: each row collects the gradients of its tokens.
+
+    dout: upstream gradient, (N, T, D). Returns dW (V, D). Notebook 04.
+    """
+    dout = check_upstream("embedding_backward", "dout", dout,
+                          cache.x.shape + cache.W_shape[1:], cache.dtype)
+    dW = np.zeros(cache.W_shape, cache.dtype)  # (V, D)
+    np.add.at(dW, cache.x, dout)  # a token that appears twice gets both gradients
+    return dW
+
+
+def _token_ids(where, name, x, V, what):
+    """Checks integer ids in ``0 .. V-1`` and returns them as an ndarray."""
+    x = np.asarray(x)
+    if x.dtype == np.bool_ or not np.issubdtype(x.dtype, np.integer):
+        raise ValueError(f"{where}: {name} should hold integer token ids, got dtype {x.dtype} "
+                         "(use .astype(int))")
+    if x.size and (x.min() < 0 or x.max() >= V):
+        bad = np.argwhere((x < 0) | (x >= V))[0]
+        raise ValueError(f"{where}: {name} holds ids outside 0..{V - 1} ({V} {what}): "
+                         f"{int(x[tuple(bad)])} at index {tuple(int(i) for i in bad)}")
+    return x
+
+
+# ----------------------------------------------------------------------------- affine
+
+
+class AffineCache(NamedTuple):
+    x: np.ndarray  # (N, T, D)
+    w: np.ndarray  # (D, M)
+
+
+def temporal_affine_forward(x, w, b):
+    """The same affine map at every time step (Keras ``Dense`` on a sequence).
+
+    x: (N, T, D); w: (D, M); b: (M,). Returns out (N, T, M) and an :class:`AffineCache`.
+    Notebook 04.
+    """
+    dims = Dims("temporal_affine_forward")
+    x = dims.array("x", x, "N T D")
+    w = dims.array("w", w, "D M")
+    b = dims.array("b", b, "M")
+    dtype = result_dtype(x, w, b)
+    x, w, b = (v.astype(dtype, copy=False) for v in (x, w, b))
+    out = x @ w + b  # (N, T, M)
+    return out, AffineCache(x, w)
+
+
+def temporal_affine_backward(dout, cache: AffineCache):
+    """Backward pass of :func:`temporal_affine_forward`.
+
+    dout: (N, T, M). Returns dx (N, T, D), dw (D, M), db (M,). Notebook 04.
+    """
+    x, w = cache
+    N, T, D = x.shape
+    M = w.shape[1]
+    dout = check_upstream("temporal_affine_backward", "dout", dout, (N, T, M), x.dtype)
+    dx = dout @ w.T  # (N, T, D)
+    dw = x.reshape(N * T, D).T @ dout.reshape(N * T, M)  # (D, M) summed over N and T
+    db = dout.sum(axis=(0, 1))  # (M,)
+    return dx, dw, db
+
+
+# ----------------------------------------------------------------------------- loss
+
+
+def temporal_softmax_loss(x, y, mask=None):
+    """Softmax cross-entropy at every unmasked step, summed over time, averaged over N.
+
+    x: scores, (N, T, V); y: integer targets in ``0 .. V-1``, (N, T);
+    mask: optional bool (N, T), True where the step counts (None: all of them).
+    Returns the loss (a float) and dx (N, T, V).
+
+    As in cs231n, the loss is ``sum over n, t of mask * -log p[n, t, y[n, t]]`` divided by
+    N (not by the number of unmasked steps), so a long sequence weighs more than a short
+    one; divide by ``mask.sum() / N`` for a per-token average. Notebook 04.
+    """
+    dims = Dims("temporal_softmax_loss")
+    x = dims.array("x", x, "N T V")
+    mask = dims.mask("mask", mask)
+    y = _token_ids("temporal_softmax_loss", "y", y, x.shape[2], "classes in x")
+    dims.array("y", y, "N T", floating=False)
+    N = x.shape[0]
+    if mask is None:
+        mask = np.ones(y.shape, bool)  # (N, T)
+
+    shifted = x - x.max(axis=2, keepdims=True)  # (N, T, V) stable: exp never overflows
+    log_z = np.log(np.exp(shifted).sum(axis=2, keepdims=True))  # (N, T, 1)
+    log_p = shifted - log_z  # (N, T, V) log-probabilities
+    log_p_y = np.take_along_axis(log_p, y[..., None], axis=2)[..., 0]  # (N, T)
+    loss = -np.sum(log_p_y * mask) / N
+
+    dx = np.exp(log_p)  # (N, T, V) probabilities
+    np.put_along_axis(dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=2) - 1,
+                      axis=2)  # (N, T, V) p - one_hot(y)
+    dx *= mask[..., None] / N  # (N, T, V) masked steps get no gradient
+    return float(loss), dx
