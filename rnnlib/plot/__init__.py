@@ -3,3 +3,7 @@
 matplotlib is imported inside the functions, so importing this package stays light.
 One module per theme; add an explicit import line below for each public helper.
 """
+from rnnlib.plot.rnn_cell import embedding_lookup as embedding_lookup
+from rnnlib.plot.rnn_cell import hidden_state_heatmap as hidden_state_heatmap
+from rnnlib.plot.rnn_cell import input_at_step as input_at_step
+from rnnlib.plot.rnn_cell import unrolled_graph as unrolled_graph

@@ -3,3 +3,4 @@
 ipywidgets is imported inside the functions. One module per demo; add an explicit
 import line below for each public demo.
 """
+from rnnlib.widgets.hidden_state import hidden_state_scrubber as hidden_state_scrubber
