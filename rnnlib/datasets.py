@@ -1,0 +1,209 @@
+"""The course's data sets: seeded generators from the literature, and (growing) offline
+loaders with a cache folder.
+
+Generators (their output is correct by definition, nothing is downloaded):
+:func:`motif_dataset` (notebook 01), :func:`adding_problem` and :func:`copy_task`
+(notebooks 05 and 06). Loaders of packaged data keep what they build in
+:func:`cache_dir` through :func:`cached_arrays`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+# Mean squared error of always predicting E[y] = 1 on the adding problem: the variance of
+# the sum of two independent U(0, 1) values, 2 * 1/12 = 1/6 (about 0.167).
+ADDING_PROBLEM_BASELINE_MSE = 1.0 / 6.0
+
+
+def _count(where: str, name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{where}: {name} should be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+# ---------------------------------------------------------------- cache
+def cache_dir(*parts: str, create: bool = True) -> Path:
+    """The course's cache folder (``$RNN_COURSE_CACHE``, default ``~/.cache/rnn-course``),
+    or a subfolder of it; created unless ``create=False``."""
+    root = os.environ.get("RNN_COURSE_CACHE") or Path.home() / ".cache" / "rnn-course"
+    path = Path(root).expanduser().joinpath(*parts)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cached_arrays(name: str, build: Callable[[], dict], *, version: int = 1) -> dict:
+    """Arrays that are slow to build, kept in the cache as ``name-v{version}.npz``.
+
+    build: makes ``{key: array}`` when the cache has no copy (bump ``version`` when it
+    changes). A damaged cache file is rebuilt. Returns ``{key: ndarray}``.
+    """
+    path = cache_dir() / f"{name}-v{version}.npz"
+    if path.exists():
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                return {k: f[k] for k in f.files}
+        except (OSError, ValueError, EOFError):
+            path.unlink(missing_ok=True)  # damaged: build it again
+    arrays = {k: np.asarray(v) for k, v in build().items()}
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial.npz")
+    np.savez_compressed(partial, **arrays)
+    os.replace(partial, path)  # atomic, so a concurrent reader never sees half a file
+    return arrays
+
+
+# ---------------------------------------------------------------- generators
+def _occurrences(X: np.ndarray, motif: np.ndarray) -> np.ndarray:
+    """Where the motif starts in each row: bool ``(N, T - M + 1)``."""
+    view = np.lib.stride_tricks.sliding_window_view(X, len(motif), axis=1)  # (N, T-M+1, M)
+    return (view == motif).all(axis=-1)
+
+
+def motif_dataset(n: int, length: int, motif: Sequence[int], vocab_size: int,
+                  positions: Iterable[int] | None = None, seed=0, *,
+                  positive_fraction: float = 0.5, decoys: bool = False,
+                  train_positions: Iterable[int] | None = None):
+    """Random token sequences labelled by whether they contain a motif (notebook 01).
+
+    Background tokens are uniform over ``1 .. vocab_size - 1`` (0 stays free for padding).
+    A positive holds the motif exactly once, starting at a position drawn from
+    ``positions`` (default: anywhere it fits); a negative holds it nowhere. Restricting
+    ``positions`` (e.g. to the first half for training and the second half for testing)
+    shows that an MLP on the padded sequence learns "motif at these positions" while an
+    RNN, sharing its weights across time, finds it anywhere. With ``decoys=True`` every
+    negative holds the motif's tokens in another order, so counting tokens (a bag of words)
+    cannot separate the classes: only order can. ``train_positions`` is another name for
+    ``positions``.
+
+    Returns ``X`` int32 ``(n, length)``, ``y`` int32 ``(n,)`` (1 = contains the motif) and
+    ``start`` int32 ``(n,)``: the motif's position in positives, -1 in negatives.
+    """
+    where = "motif_dataset"
+    n = _count(where, "n", n, minimum=0)
+    length = _count(where, "length", length)
+    vocab_size = _count(where, "vocab_size", vocab_size, minimum=2)
+    motif = np.asarray(motif)
+    if motif.ndim != 1 or len(motif) == 0 or not np.issubdtype(motif.dtype, np.integer):
+        raise ValueError(f"{where}: motif should be a non-empty list of token ids, got {motif!r}")
+    if motif.min() < 1 or motif.max() >= vocab_size:
+        raise ValueError(
+            f"{where}: motif tokens should lie in [1, {vocab_size}) (0 is padding), got {motif}"
+        )
+    M = len(motif)
+    if M > length:
+        raise ValueError(f"{where}: motif of length {M} does not fit in length={length}")
+    if positions is not None and train_positions is not None:
+        raise ValueError(f"{where}: give positions or train_positions, not both")
+    positions = train_positions if positions is None else positions
+    allowed = np.arange(length - M + 1) if positions is None else np.unique(list(positions))
+    if len(allowed) == 0 or allowed.min() < 0 or allowed.max() > length - M:
+        raise ValueError(
+            f"{where}: positions should be start indices in [0, {length - M}] "
+            f"(length={length}, motif length {M}), got {positions!r}"
+        )
+    if not 0.0 <= positive_fraction <= 1.0:
+        raise ValueError(f"{where}: positive_fraction should be in [0, 1], got {positive_fraction}")
+    if decoys and len(np.unique(motif)) < 2:
+        raise ValueError(f"{where}: decoys need a motif with at least two different tokens")
+
+    rng = np.random.default_rng(seed)
+    n_pos = int(round(positive_fraction * n))
+    y = rng.permutation(np.repeat(np.array([1, 0], dtype=np.int32), [n_pos, n - n_pos]))
+    start = np.where(y == 1, rng.choice(allowed, size=n), -1).astype(np.int32)
+    planted = np.tile(motif, (n, 1))  # (n, M): what goes at each row's start
+    if decoys:
+        decoy_start = rng.choice(allowed, size=n)
+        for i in np.flatnonzero(y == 0):
+            while True:
+                perm = motif[rng.permutation(M)]
+                if not np.array_equal(perm, motif):
+                    break
+            planted[i] = perm
+    at = np.where(y == 1, start, decoy_start if decoys else -1)  # -1: nothing planted
+
+    X = np.empty((n, length), dtype=np.int32)
+    todo = np.arange(n)
+    for _ in range(1000):  # redraw the background of rows that break the guarantee
+        X[todo] = rng.integers(1, vocab_size, size=(len(todo), length))
+        for i in todo:
+            if at[i] >= 0:
+                X[i, at[i] : at[i] + M] = planted[i]
+        found = _occurrences(X[todo], motif).sum(axis=1)
+        todo = todo[found != y[todo]]
+        if len(todo) == 0:
+            return X, y, start
+    raise ValueError(
+        f"{where}: could not draw sequences that avoid the motif {motif.tolist()} with "
+        f"vocab_size={vocab_size}; use a larger vocabulary or a longer motif"
+    )
+
+
+def adding_problem(n: int, length: int, seed=0):
+    """The adding problem (Hochreiter & Schmidhuber 1997; in the form of Le, Jaitly &
+    Hinton 2015, "A simple way to initialize recurrent networks of rectified linear units").
+
+    Each sequence has two channels: values drawn from U(0, 1), and markers that are 0
+    except for exactly two 1s, one in the first half (``t < length // 2``) and one in the
+    second. The target is the sum of the two marked values. Predicting the mean (1.0)
+    scores an MSE of 1/6, about 0.167 (``ADDING_PROBLEM_BASELINE_MSE``).
+
+    Returns ``X`` float32 ``(n, length, 2)`` (channel 0 values, channel 1 markers) and
+    ``y`` float32 ``(n,)``. Used in notebooks 05 and 06.
+    """
+    n = _count("adding_problem", "n", n, minimum=0)
+    length = _count("adding_problem", "length", length, minimum=2)
+    rng = np.random.default_rng(seed)
+    half = length // 2
+    values = rng.random((n, length))  # (n, T)
+    first = rng.integers(0, half, size=n)
+    second = rng.integers(half, length, size=n)
+    markers = np.zeros((n, length))
+    rows = np.arange(n)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    X = np.stack([values, markers], axis=-1).astype(np.float32)  # (n, T, 2)
+    y = (X[rows, first, 0] + X[rows, second, 0]).astype(np.float32)  # (n,)
+    return X, y
+
+
+def copy_task(n: int, length: int = 10, n_symbols: int = 8, delay: int = 20, seed=0):
+    """The copy task of Arjovsky, Shah & Bengio 2016, "Unitary evolution recurrent neural
+    networks" (their ``T`` is ``delay``; they use ``length=10``, ``n_symbols=8``).
+
+    Ids: data symbols ``0 .. n_symbols - 1``, blank ``n_symbols``, delimiter
+    ``n_symbols + 1`` (so ``n_symbols + 2`` classes). Input: ``length`` random data
+    symbols, ``delay - 1`` blanks, the delimiter, ``length`` blanks. Target: ``delay +
+    length`` blanks, then the ``length`` data symbols in order. Both have ``delay + 2 *
+    length`` steps. A model without memory scores a cross-entropy of
+    :func:`copy_task_baseline` per step.
+
+    Returns ``X`` int32 ``(n, delay + 2 * length)`` and ``y`` int32 of the same shape.
+    Used in notebook 06.
+    """
+    where = "copy_task"
+    n = _count(where, "n", n, minimum=0)
+    length = _count(where, "length", length)
+    n_symbols = _count(where, "n_symbols", n_symbols)
+    delay = _count(where, "delay", delay)
+    rng = np.random.default_rng(seed)
+    blank, delimiter = n_symbols, n_symbols + 1
+    total = delay + 2 * length
+    data = rng.integers(0, n_symbols, size=(n, length))  # (n, length)
+    X = np.full((n, total), blank, dtype=np.int32)
+    X[:, :length] = data
+    X[:, length + delay - 1] = delimiter
+    y = np.full((n, total), blank, dtype=np.int32)
+    y[:, delay + length :] = data
+    return X, y
+
+
+def copy_task_baseline(length: int = 10, n_symbols: int = 8, delay: int = 20) -> float:
+    """Cross-entropy per step (nats) of the memoryless strategy on :func:`copy_task`:
+    blank for ``delay + length`` steps, then uniform over the data symbols,
+    ``length * log(n_symbols) / (delay + 2 * length)`` (Arjovsky et al. 2016)."""
+    return float(length * np.log(n_symbols) / (delay + 2 * length))
