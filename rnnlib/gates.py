@@ -29,7 +29,8 @@ def split_gates(array, n_gates: int) -> tuple[np.ndarray, ...]:
     width = array.shape[-1]
     if n_gates < 1 or width % n_gates:
         raise ValueError(
-            f"split_gates: last axis of size {width} cannot be split into {n_gates} equal gate blocks"
+            f"split_gates: last axis of size {width} cannot be split into {n_gates} "
+            "equal gate blocks"
         )
     H = width // n_gates
     return tuple(array[..., k * H : (k + 1) * H] for k in range(n_gates))
@@ -37,7 +38,7 @@ def split_gates(array, n_gates: int) -> tuple[np.ndarray, ...]:
 
 def gate_dict(array, gates: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Names the blocks of ``array``: ``gate_dict(Wx, LSTM_GATES)["f"]`` is the forget block."""
-    return dict(zip(gates, split_gates(array, len(gates))))
+    return dict(zip(gates, split_gates(array, len(gates)), strict=True))
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

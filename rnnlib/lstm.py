@@ -93,7 +93,9 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     Wh = dims.array("Wh", Wh, "H 4H")
     b = dims.array("b", b, "4H")
     dtype = result_dtype(x, prev_h, prev_c, Wx, Wh, b)
-    x, prev_h, prev_c, Wx, Wh, b = (v.astype(dtype, copy=False) for v in (x, prev_h, prev_c, Wx, Wh, b))
+    x, prev_h, prev_c, Wx, Wh, b = (
+        v.astype(dtype, copy=False) for v in (x, prev_h, prev_c, Wx, Wh, b)
+    )
 
     a = x @ Wx + prev_h @ Wh + b  # (N, 4H)
     gates, next_c, tanh_c, next_h = _cell_forward(a, prev_c)  # (N, 4H), (N, H) x 3

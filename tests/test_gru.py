@@ -50,7 +50,13 @@ def test_step_backward_gradients(reset_after, N, D, H):
 @pytest.mark.parametrize("reset_after", [True, False])
 @pytest.mark.parametrize(
     "N, T, D, H, mask",
-    [(1, 1, 1, 1, None), (1, 1, 3, 2, None), (2, 5, 3, 4, None), (1, 6, 2, 3, "leading"), (5, 6, 3, 4, "rows")],
+    [
+        (1, 1, 1, 1, None),
+        (1, 1, 3, 2, None),
+        (2, 5, 3, 4, None),
+        (1, 6, 2, 3, "leading"),
+        (5, 6, 3, 4, "rows"),
+    ],
 )
 def test_sequence_backward_gradients(reset_after, N, T, D, H, mask):
     """Does gru_backward match centred differences (nonzero h0, masks of every kind)?"""
@@ -70,19 +76,25 @@ def test_sequence_backward_gradients(reset_after, N, T, D, H, mask):
 
 @pytest.mark.parametrize("reset_after", [True, False])
 def test_step_forward_matches_equations(reset_after):
-    """Does one step follow Keras's code (not its docstring): z, r, h order, reset before or after?"""
+    """Does a step follow Keras's code (not its docstring): order z, r, h, reset before/after?"""
     rng = np.random.default_rng(1)
     p = params(rng, 2, 1, 3, 4, reset_after)
     x, prev_h, Wx, Wh, b = p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"]
     sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
-    wx, wh = dict(zip(GRU_GATES, split_gates(Wx, 3))), dict(zip(GRU_GATES, split_gates(Wh, 3)))
+    wx, wh = (
+        dict(zip(GRU_GATES, split_gates(Wx, 3), strict=False)),
+        dict(zip(GRU_GATES, split_gates(Wh, 3), strict=False)),
+    )
     if reset_after:
-        bi, br = dict(zip(GRU_GATES, split_gates(b[0], 3))), dict(zip(GRU_GATES, split_gates(b[1], 3)))
+        bi, br = (
+            dict(zip(GRU_GATES, split_gates(b[0], 3), strict=False)),
+            dict(zip(GRU_GATES, split_gates(b[1], 3), strict=False)),
+        )
         z = sig(x @ wx["z"] + bi["z"] + prev_h @ wh["z"] + br["z"])
         r = sig(x @ wx["r"] + bi["r"] + prev_h @ wh["r"] + br["r"])
         hh = np.tanh(x @ wx["h"] + bi["h"] + r * (prev_h @ wh["h"] + br["h"]))
     else:
-        bb = dict(zip(GRU_GATES, split_gates(b, 3)))
+        bb = dict(zip(GRU_GATES, split_gates(b, 3), strict=False))
         z = sig(x @ wx["z"] + prev_h @ wh["z"] + bb["z"])
         r = sig(x @ wx["r"] + prev_h @ wh["r"] + bb["r"])
         hh = np.tanh(x @ wx["h"] + (r * prev_h) @ wh["h"] + bb["h"])
@@ -97,18 +109,22 @@ def test_sequence_is_repeated_steps(reset_after):
     h, cache = gru.gru_forward(**p)
     prev_h = p["h0"]
     for t in range(4):
-        prev_h, _ = gru.gru_step_forward(p["x"][:, t], prev_h, p["Wx"], p["Wh"], p["b"], reset_after)
+        prev_h, _ = gru.gru_step_forward(
+            p["x"][:, t], prev_h, p["Wx"], p["Wh"], p["b"], reset_after
+        )
         np.testing.assert_allclose(h[:, t], prev_h, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(cache.h_last, prev_h, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
 def test_mask_semantics(reset_after):
-    """Do masked steps carry the state, repeat the output, and give zeros before the first real step?"""
+    """Do masked steps carry the state and repeat the output (zeros before the first real one)?"""
     p = params(np.random.default_rng(3), 1, 6, 2, 3, reset_after)
     mask = np.array([MASK_ROWS[3]], bool)  # real steps 1, 3, 4
     h, cache = gru.gru_forward(**p, mask=mask)
-    assert np.all(h[0, 0] == 0), "output before the first real step should be zeros, even with h0 != 0"
+    assert np.all(h[0, 0] == 0), (
+        "output before the first real step should be zeros, even with h0 != 0"
+    )
     kept, _ = gru.gru_forward(**{**p, "x": p["x"][:, mask[0]]})
     np.testing.assert_allclose(h[0, 1:], kept[0, [0, 0, 1, 2, 2]], rtol=1e-12)
     np.testing.assert_allclose(cache.h_last, kept[:, -1], rtol=1e-12)
@@ -123,7 +139,9 @@ def test_dtype_is_preserved(dtype, reset_after):
     h, cache = gru.gru_forward(**p, mask=np.array([[1, 0, 1], [1, 1, 1]], bool))
     assert h.dtype == dtype
     assert all(g.dtype == dtype for g in gru.gru_backward(np.ones_like(h), cache))
-    next_h, step_cache = gru.gru_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"], reset_after)
+    next_h, step_cache = gru.gru_step_forward(
+        p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"], reset_after
+    )
     assert next_h.dtype == dtype
     assert all(g.dtype == dtype for g in gru.gru_step_backward(np.ones_like(next_h), step_cache))
 

@@ -90,7 +90,7 @@ def test_step_forward_matches_equations():
     rng = np.random.default_rng(1)
     x, prev_h, prev_c = (rng.standard_normal((2, k)) for k in (3, 4, 4))
     Wx, Wh, b = rng.standard_normal((3, 16)), rng.standard_normal((4, 16)), rng.standard_normal(16)
-    a = dict(zip(LSTM_GATES, split_gates(x @ Wx + prev_h @ Wh + b, 4)))
+    a = dict(zip(LSTM_GATES, split_gates(x @ Wx + prev_h @ Wh + b, 4), strict=False))
     sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     c = sig(a["f"]) * prev_c + sig(a["i"]) * np.tanh(a["c"])
     h = sig(a["o"]) * np.tanh(c)
@@ -106,18 +106,22 @@ def test_sequence_is_repeated_steps():
     h, cache = lstm.lstm_forward(**p)
     prev_h, prev_c = p["h0"], p["c0"]
     for t in range(4):
-        prev_h, prev_c, _ = lstm.lstm_step_forward(p["x"][:, t], prev_h, prev_c, p["Wx"], p["Wh"], p["b"])
+        prev_h, prev_c, _ = lstm.lstm_step_forward(
+            p["x"][:, t], prev_h, prev_c, p["Wx"], p["Wh"], p["b"]
+        )
         np.testing.assert_allclose(h[:, t], prev_h, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(cache.c_last, prev_c, rtol=1e-12, atol=1e-12)
 
 
 def test_mask_semantics():
-    """Do masked steps carry the state, repeat the output, and give zeros before the first real step?"""
+    """Do masked steps carry the state and repeat the output (zeros before the first real one)?"""
     rng = np.random.default_rng(3)
     p = params(rng, 1, 6, 2, 3)
     mask = np.array([MASKS["scattered"]], bool)  # real steps 1, 3, 4
     h, cache = lstm.lstm_forward(**p, mask=mask)
-    assert np.all(h[0, 0] == 0), "output before the first real step should be zeros, even with h0 != 0"
+    assert np.all(h[0, 0] == 0), (
+        "output before the first real step should be zeros, even with h0 != 0"
+    )
     # the same sequence with the masked steps removed
     kept, _ = lstm.lstm_forward(**{**p, "x": p["x"][:, mask[0]]})
     np.testing.assert_allclose(h[0, [1, 2, 3, 4, 5]], kept[0, [0, 0, 1, 2, 2]], rtol=1e-12)
@@ -159,7 +163,9 @@ def test_caches_are_named_tuples():
     p = params(rng, 2, 3, 2, 3)
     _, cache = lstm.lstm_forward(**p)
     assert cache.gates.shape == (2, 3, 12) and cache.prev_c.shape == (2, 3, 3)
-    _, _, step_cache = lstm.lstm_step_forward(p["x"][:, 0], p["h0"], p["c0"], p["Wx"], p["Wh"], p["b"])
+    _, _, step_cache = lstm.lstm_step_forward(
+        p["x"][:, 0], p["h0"], p["c0"], p["Wx"], p["Wh"], p["b"]
+    )
     assert step_cache._fields[:3] == ("x", "prev_h", "prev_c")
 
 
