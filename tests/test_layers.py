@@ -1,0 +1,194 @@
+"""Tests of rnnlib.layers: sigmoid, embedding, temporal affine and the masked softmax loss."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from rnnlib import layers
+from rnnlib.gradcheck import check_gradients, numerical_gradient, rel_error
+
+# ----------------------------------------------------------------------------- sigmoid
+
+
+def test_sigmoid_matches_the_formula():
+    """Is sigmoid(x) = 1 / (1 + exp(-x)) where that formula is safe?"""
+    x = np.linspace(-30, 30, 61)
+    np.testing.assert_allclose(layers.sigmoid(x), 1 / (1 + np.exp(-x)), rtol=1e-14)
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    """Are huge |x| handled without warnings, with exact limits and tiny tails kept?"""
+    x = np.array([-1e4, -800.0, -40.0, 0.0, 40.0, 800.0, 1e4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            s = layers.sigmoid(x)
+            s32 = layers.sigmoid(x.astype(np.float32))
+    assert s[0] == 0 and s[-1] == 1 and s[3] == 0.5
+    np.testing.assert_allclose(s[2], np.exp(-40.0) / (1 + np.exp(-40.0)), rtol=1e-14)
+    assert s32.dtype == np.float32 and np.isfinite(s32).all()
+
+
+def test_sigmoid_dtypes_and_scalars():
+    """Does sigmoid keep float dtypes, turn ints into float64, and return a scalar for one?"""
+    assert layers.sigmoid(np.zeros(3, np.float32)).dtype == np.float32
+    assert layers.sigmoid(np.arange(3)).dtype == np.float64
+    assert np.ndim(layers.sigmoid(2.0)) == 0 and layers.sigmoid(0) == 0.5
+    np.testing.assert_allclose(layers.sigmoid(-2.0) + layers.sigmoid(2.0), 1.0)
+
+
+# ----------------------------------------------------------------------------- embedding
+
+
+def test_embedding_forward_is_a_row_lookup_and_a_one_hot_product():
+    """Is out[n, t] = W[x[n, t]], the same as one_hot(x) @ W?"""
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((6, 3))
+    x = np.array([[0, 5, 2], [2, 2, 1]])
+    out, _ = layers.embedding_forward(x, W)
+    assert out.shape == (2, 3, 3)
+    np.testing.assert_array_equal(out[0, 1], W[5])
+    np.testing.assert_allclose(out, np.eye(6)[x] @ W, atol=1e-15)
+
+
+@pytest.mark.parametrize("x", [np.array([[3]]), np.array([[0, 1, 1, 4], [4, 4, 4, 2]]),
+                               np.array([[1, 2, 3]] * 2)])
+def test_embedding_backward_matches_numerical_gradient(x):
+    """Does dW collect every occurrence of each token (repeated tokens included)?"""
+    rng = np.random.default_rng(int(x.sum()))
+    W = rng.standard_normal((5, 4))
+    out, cache = layers.embedding_forward(x, W)
+    dout = rng.standard_normal(out.shape)
+    dW = layers.embedding_backward(dout, cache)
+    report = check_gradients(lambda W: layers.embedding_forward(x, W), {"W": W}, {"W": dW}, dout)
+    assert report.passed, str(report)
+
+
+def test_embedding_keeps_dtype():
+    """Do float32 weights give float32 outputs and gradients?"""
+    W = np.ones((4, 2), np.float32)
+    out, cache = layers.embedding_forward(np.array([[1, 3]]), W)
+    assert out.dtype == np.float32
+    assert layers.embedding_backward(np.ones((1, 2, 2)), cache).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("x", "words"),
+    [
+        (np.array([[0.0, 1.0]]), "integer token ids, got dtype float64"),
+        (np.array([[True, False]]), "got dtype bool"),
+        (np.array([[0, 4]]), "outside 0..3 (4 rows in W): 4 at index (0, 1)"),
+        (np.array([[0, -1]]), "-1 at index (0, 1)"),
+    ],
+)
+def test_embedding_rejects_bad_ids(x, words):
+    """Are float, boolean and out-of-range ids rejected with the offending value?"""
+    with pytest.raises(ValueError, match="embedding_forward: x") as info:
+        layers.embedding_forward(x, np.zeros((4, 2)))
+    assert words in str(info.value)
+
+
+def test_embedding_rejects_bad_weights_and_gradients():
+    """Are a non-float W and a dout of the wrong shape rejected?"""
+    with pytest.raises(ValueError, match="embedding_forward: W should be a float"):
+        layers.embedding_forward(np.array([[0]]), np.zeros((4, 2), int))
+    _, cache = layers.embedding_forward(np.array([[0, 1]]), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"embedding_backward: dout .*\(1, 2, 2\)"):
+        layers.embedding_backward(np.zeros((1, 2, 3)), cache)
+
+
+# ----------------------------------------------------------------------------- affine
+
+
+@pytest.mark.parametrize("N, T, D, M", [(1, 1, 1, 1), (2, 3, 4, 5), (1, 6, 2, 3)])
+def test_temporal_affine_backward_matches_numerical_gradient(N, T, D, M):
+    """Are dx, dw, db of the per-step affine map right for any shape?"""
+    rng = np.random.default_rng(N + T + D + M)
+    inputs = {"x": rng.standard_normal((N, T, D)), "w": rng.standard_normal((D, M)),
+              "b": rng.standard_normal(M)}
+    out, cache = layers.temporal_affine_forward(**inputs)
+    np.testing.assert_allclose(out[0, -1], inputs["x"][0, -1] @ inputs["w"] + inputs["b"])
+    dout = rng.standard_normal(out.shape)
+    grads = dict(zip(inputs, layers.temporal_affine_backward(dout, cache), strict=True))
+    report = check_gradients(layers.temporal_affine_forward, inputs, grads, dout)
+    assert report.passed, str(report)
+
+
+def test_temporal_affine_validates_and_keeps_dtype():
+    """Are mismatched shapes named, and does float32 stay float32?"""
+    with pytest.raises(ValueError, match=r"temporal_affine_forward: w .*D=4.*\(3, 2\)"):
+        layers.temporal_affine_forward(np.zeros((2, 3, 4)), np.zeros((3, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match=r"temporal_affine_forward: b .*M=2.*\(3,\)"):
+        layers.temporal_affine_forward(np.zeros((2, 3, 4)), np.zeros((4, 2)), np.zeros(3))
+    x = np.zeros((2, 3, 4), np.float32)
+    out, cache = layers.temporal_affine_forward(x, np.zeros((4, 2), np.float32),
+                                                np.zeros(2, np.float32))
+    assert out.dtype == np.float32
+    assert all(g.dtype == np.float32
+               for g in layers.temporal_affine_backward(np.ones((2, 3, 2)), cache))
+
+
+# ----------------------------------------------------------------------------- loss
+
+
+def loss_inputs(rng, N=3, T=5, V=7):
+    x = rng.standard_normal((N, T, V))
+    y = rng.integers(0, V, (N, T))
+    mask = rng.random((N, T)) < 0.6
+    return x, y, mask
+
+
+def test_softmax_loss_is_masked_nll_averaged_over_n():
+    """Is the loss the sum over unmasked steps of -log p[y], divided by N?"""
+    rng = np.random.default_rng(1)
+    x, y, mask = loss_inputs(rng)
+    p = np.exp(x) / np.exp(x).sum(axis=2, keepdims=True)
+    nll = -np.log(np.take_along_axis(p, y[..., None], axis=2)[..., 0])
+    loss, _ = layers.temporal_softmax_loss(x, y, mask)
+    np.testing.assert_allclose(loss, (nll * mask).sum() / 3, rtol=1e-12)
+    loss_all, _ = layers.temporal_softmax_loss(x, y, None)
+    np.testing.assert_allclose(loss_all, nll.sum() / 3, rtol=1e-12)
+
+
+def test_softmax_loss_of_uniform_scores_is_log_v():
+    """With all scores equal, is the loss log(V) per unmasked step (a sanity check)?"""
+    mask = np.array([[1, 1, 0], [1, 0, 0]], bool)
+    loss, _ = layers.temporal_softmax_loss(np.zeros((2, 3, 10)), np.zeros((2, 3), int), mask)
+    np.testing.assert_allclose(loss, 3 * np.log(10) / 2)
+
+
+@pytest.mark.parametrize("N, T, V", [(1, 1, 2), (3, 5, 7), (2, 4, 3)])
+def test_softmax_loss_gradient_matches_numerical_gradient(N, T, V):
+    """Is dx the gradient of the loss, with zeros at masked steps?"""
+    rng = np.random.default_rng(N * 100 + T * 10 + V)
+    x, y, mask = loss_inputs(rng, N, T, V)
+    mask[0, 0] = False
+    loss, dx = layers.temporal_softmax_loss(x, y, mask)
+    numeric = numerical_gradient(lambda z: layers.temporal_softmax_loss(z, y, mask)[0],
+                                 x.copy(), 1.0)
+    assert rel_error(dx, numeric) <= 1e-7
+    assert not dx[~mask].any()
+
+
+def test_softmax_loss_is_stable_for_huge_scores():
+    """Do scores of 1e4 give a finite loss and gradient, without warnings?"""
+    x = np.array([[[1e4, 0.0, -1e4]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, dx = layers.temporal_softmax_loss(x, np.array([[1]]), np.array([[True]]))
+    np.testing.assert_allclose(loss, 1e4)
+    np.testing.assert_allclose(dx, [[[1.0, -1.0, 0.0]]], atol=1e-12)
+
+
+def test_softmax_loss_validates_its_inputs():
+    """Are targets out of range, float targets and a mask of the wrong shape rejected?"""
+    x = np.zeros((2, 3, 4))
+    with pytest.raises(ValueError, match=r"y holds ids outside 0..3 \(4 classes in x\)"):
+        layers.temporal_softmax_loss(x, np.full((2, 3), 4), None)
+    with pytest.raises(ValueError, match="y should hold integer"):
+        layers.temporal_softmax_loss(x, np.zeros((2, 3)), None)
+    with pytest.raises(ValueError, match=r"mask .*\(3, 2\)"):
+        layers.temporal_softmax_loss(x, np.zeros((2, 3), int), np.ones((3, 2), bool))
+    with pytest.raises(ValueError, match=r"y .*\(2, 4\)"):
+        layers.temporal_softmax_loss(x, np.zeros((2, 4), int), None)
