@@ -3,6 +3,10 @@
 matplotlib is imported inside the functions, so importing this package stays light.
 One module per theme; add an explicit import line below for each public helper.
 """
+from rnnlib.plot.common import accuracy_table as accuracy_table
+from rnnlib.plot.common import heatmap as heatmap
+from rnnlib.plot.common import loss_curve as loss_curve
+from rnnlib.plot.common import sequence_bars as sequence_bars
 from rnnlib.plot.rnn_cell import embedding_lookup as embedding_lookup
 from rnnlib.plot.rnn_cell import hidden_state_heatmap as hidden_state_heatmap
 from rnnlib.plot.rnn_cell import input_at_step as input_at_step
