@@ -1,0 +1,85 @@
+"""Tests of rnnlib._shapes.Dims: the argument checks behind every rnnlib function."""
+
+import numpy as np
+import pytest
+
+from rnnlib._shapes import Dims
+
+
+def test_dims_binds_letters_and_returns_arrays():
+    """Does the first use of a letter fix its size, later uses agree, and lists become arrays?"""
+    dims = Dims("f")
+    x = dims.array("x", [[[0.0] * 4] * 3] * 2, "N T D")
+    assert isinstance(x, np.ndarray) and x.shape == (2, 3, 4)
+    dims.array("Wx", np.zeros((4, 5)), "D H")
+    dims.array("Wh", np.zeros((5, 5)), "H H")
+    assert dims.sizes == {"N": 2, "T": 3, "D": 4, "H": 5}
+
+
+def test_dims_names_argument_both_shapes_and_the_source_of_a_size():
+    """Does a mismatch name the argument, the expected spec, the size's source and what came?"""
+    dims = Dims("rnn_forward")
+    dims.array("x", np.zeros((2, 3, 4)), "N T D")
+    with pytest.raises(ValueError) as info:
+        dims.array("Wx", np.zeros((5, 7)), "D H")
+    assert str(info.value) == ("rnn_forward: Wx should have shape (D, H) with D=4 "
+                               "(from x of shape (2, 3, 4)), got (5, 7)")
+
+
+def test_dims_checks_the_number_of_dimensions():
+    """Is a wrong rank reported with the expected axes and the shape that came?"""
+    with pytest.raises(ValueError, match=r"f: x should have 3 dimensions \(N, T, D\), got 2 "
+                                         r"with shape \(2, 3\)"):
+        Dims("f").array("x", np.zeros((2, 3)), "N T D")
+
+
+def test_dims_multiples_and_literal_sizes():
+    """Are "4H" (a multiple) and a literal "2" checked, e.g. LSTM and GRU biases?"""
+    dims = Dims("lstm")
+    dims.array("Wx", np.zeros((3, 8)), "D 4H")
+    assert dims.sizes["H"] == 2
+    dims.array("Wh", np.zeros((2, 8)), "H 4H")
+    with pytest.raises(ValueError, match=r"b should have shape \(4H,?\) with H=2 .*got \(6,\)"):
+        dims.array("b", np.zeros(6), "4H")
+    with pytest.raises(ValueError, match="axis 1 should be a multiple of 3"):
+        Dims("gru").array("Wx", np.zeros((3, 7)), "D 3H")
+    with pytest.raises(ValueError, match="axis 0 should be 2"):
+        Dims("gru").array("b", np.zeros((3, 6)), "2 3H")
+    Dims("gru").array("b", np.zeros((2, 6)), "2 3H")
+
+
+def test_dims_dtype_rules():
+    """Are integer weights rejected by default, float32 accepted, and floating=False lenient?"""
+    with pytest.raises(ValueError, match="Wx should be a float array .* got dtype int64"):
+        Dims("f").array("Wx", np.zeros((2, 2), np.int64), "D H")
+    assert Dims("f").array("Wx", np.zeros((2, 2), np.float32), "D H").dtype == np.float32
+    Dims("f").array("ids", np.zeros((2, 2), int), "N T", floating=False)
+
+
+def test_dims_rejects_none_and_bad_specs():
+    """Is a missing argument named, and a malformed spec reported?"""
+    with pytest.raises(ValueError, match=r"f: h0 is None; expected an array of shape \(N, H\)"):
+        Dims("f").array("h0", None, "N H")
+    with pytest.raises(ValueError, match="bad dimension spec"):
+        Dims("f").array("x", np.zeros(2), "N-1")
+
+
+def test_dims_mask_accepts_bool_and_zero_one():
+    """Is a mask optional, bool or 0/1 (converted to bool), with its shape bound to N and T?"""
+    dims = Dims("f")
+    dims.array("x", np.zeros((2, 3, 1)), "N T D")
+    assert dims.mask("mask", None) is None
+    mask = dims.mask("mask", np.array([[1, 0, 1], [0, 0, 1]]))
+    assert mask.dtype == np.bool_ and mask.tolist() == [[True, False, True], [False, False, True]]
+    assert dims.mask("mask", np.ones((2, 3), bool)).all()
+
+
+def test_dims_mask_rejects_wrong_shape_and_values():
+    """Is a mask of the wrong shape or with values other than 0/1 rejected, naming it?"""
+    dims = Dims("f")
+    dims.array("x", np.zeros((2, 3, 1)), "N T D")
+    with pytest.raises(ValueError, match=r"f: mask should have shape \(N, T\) with T=3 .*"
+                                         r"got \(2, 4\)"):
+        dims.mask("mask", np.ones((2, 4), bool))
+    with pytest.raises(ValueError, match="mask should be boolean .* other than 0 and 1"):
+        dims.mask("mask", np.full((2, 3), 0.5))
