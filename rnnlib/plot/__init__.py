@@ -11,3 +11,8 @@ from rnnlib.plot.rnn_cell import embedding_lookup as embedding_lookup
 from rnnlib.plot.rnn_cell import hidden_state_heatmap as hidden_state_heatmap
 from rnnlib.plot.rnn_cell import input_at_step as input_at_step
 from rnnlib.plot.rnn_cell import unrolled_graph as unrolled_graph
+from rnnlib.plot.sequences import accuracy_by_position as accuracy_by_position
+from rnnlib.plot.sequences import motif_probabilities as motif_probabilities
+from rnnlib.plot.sequences import motif_sequence as motif_sequence
+from rnnlib.plot.sequences import padded_batch as padded_batch
+from rnnlib.plot.sequences import sequence_matrix as sequence_matrix
