@@ -2,6 +2,7 @@
 
 import sys
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -140,6 +141,19 @@ def test_check_close_diagnoses_a_shape_mistake():
 def test_check_close_explains_common_value_mistakes(got, words):
     """Are NaNs, zeros, a flipped sign, a scale factor and localised errors explained?"""
     assert words in fails(checks.check_close, "y", got, np.array([[1.0, 2.0], [3.0, 4.0]]))
+
+
+def test_check_close_never_warns_on_infinities():
+    """Are inf and huge values compared without a RuntimeWarning (which would zero a cell)?"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        checks.check_close("y", np.array([np.inf, 1e308]), np.array([np.inf, 1e308]))
+        message = fails(checks.check_close, "y", np.array([np.inf, 1e300, 2.0]),
+                        np.array([np.inf, 1e300, 1.0]))
+        assert "NaN or inf" not in message and "got 2, expected 1" in message
+        message = fails(checks.check_close, "y", np.array([np.inf, 1e300]),
+                        np.array([1e300, 1e300]), diagnoses={"overflow": np.array([np.inf, 1.0])})
+        assert "NaN or inf" in message
 
 
 def test_check_close_on_scalars():
