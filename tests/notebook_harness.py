@@ -1,0 +1,194 @@
+"""Run a notebook once in one kernel, then re-run chosen cells in it: the cheap way to try many
+wrong answers (tests/test_wrong_answers.py).
+
+    session = NotebookSession(solution_path, workdir)   # copies the assignment, starts a kernel,
+    session.run_all()                                   # runs the notebook top to bottom
+    session.run_exercise("one_hot", wrong_source)       # answer + cells up to its last test
+    session.close()
+
+A test cell passes when nbgrader would give it full marks (no error, nothing on stderr).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.utils import determine_grade
+
+from autograder import notebooks as nbs
+
+CELL_TIMEOUT = 300  # seconds, as nbgrader_config.py's Execute.timeout
+WRONG_ANSWERS_DIR = nbs.course_root() / "tests" / "wrong_answers"
+
+
+def kernel_env() -> dict[str, str]:
+    """A student's kernel: quiet TensorFlow, not under autograde, headless matplotlib."""
+    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    env.setdefault("PYTHONHASHSEED", "0")
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def copy_assignment(notebook: Path, dest: Path) -> Path:
+    """Copy the notebook's assignment folder (course files only) to `dest`; returns the copy's
+    notebook path. Notebooks run with their own folder as working directory."""
+    folder = notebook.parent
+    dest.mkdir(parents=True, exist_ok=True)
+    for rel in nbs.assignment_files(folder):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(folder / rel, dest / rel)
+    if not (dest / notebook.name).exists():  # a notebook not yet known to git
+        shutil.copy2(notebook, dest / notebook.name)
+    return dest / notebook.name
+
+
+def error_summary(cell) -> str:
+    """A one-paragraph account of why a cell failed (its error, or its stderr)."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename')}: {out.get('evalue')}"[:2000]
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            return f"stderr: {out.get('text', '')}"[:2000]
+    return "no error"
+
+
+def passes(cell) -> bool:
+    """Would nbgrader give this executed test cell full marks?"""
+    score, max_score = determine_grade(cell)
+    return score is not None and score >= max_score
+
+
+def failed(cell) -> bool:
+    """Did this executed (non-test) cell raise?"""
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+@dataclass
+class NotebookSession:
+    """One kernel holding the state of a notebook that ran top to bottom."""
+
+    path: Path
+    workdir: Path
+    timeout: int = CELL_TIMEOUT
+    nb: nbformat.NotebookNode = field(init=False)
+    client: NotebookClient = field(init=False)
+    run_seconds: float = field(init=False, default=0.0)
+    errors: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self):
+        local = copy_assignment(Path(self.path), Path(self.workdir))
+        self.nb = nbs.read(local)
+        self.original = [cell.source for cell in self.nb.cells]
+        self.nb.cells.append(nbformat.v4.new_code_cell(""))  # scratch slot for ad-hoc code
+        self.client = NotebookClient(
+            self.nb,
+            timeout=self.timeout,
+            kernel_name="python3",
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            resources={"metadata": {"path": str(Path(self.workdir))}},
+        )
+        self.client.km = self.client.create_kernel_manager()
+        self.client.start_new_kernel(env=kernel_env())
+        self.client.start_new_kernel_client()
+
+    def run_cell(self, index: int, source: str | None = None):
+        """Run cell `index` (with `source` in place of its own, if given); returns the cell."""
+        cell = self.nb.cells[index]
+        cell.source = self.original[index] if source is None else source
+        cell.outputs = []
+        try:
+            self.client.execute_cell(cell, index, store_history=False)
+        except (CellTimeoutError, DeadKernelError) as err:
+            cell.outputs.append(
+                nbformat.v4.new_output("error", ename=type(err).__name__, evalue=str(err)[:500])
+            )
+        return cell
+
+    def run_source(self, source: str):
+        """Run ad-hoc code in the kernel; returns the executed scratch cell."""
+        return self.run_cell(len(self.nb.cells) - 1, source)
+
+    def run_all(self) -> list[str]:
+        """Run the notebook top to bottom; returns 'cell i (grade_id): error' for failures."""
+        start = time.perf_counter()
+        for i, cell in enumerate(self.nb.cells[:-1]):
+            if cell.cell_type != "code":
+                continue
+            self.run_cell(i)
+            if (nbs.is_test(cell) and not passes(cell)) or failed(cell):
+                self.errors.append(f"cell {i} ({nbs.grade_id(cell)}): {error_summary(cell)}")
+        self.run_seconds = time.perf_counter() - start
+        return self.errors
+
+    def exercise(self, grade_id: str) -> tuple[int, list[int]]:
+        """(index of the answer cell, indices of its test cells)."""
+        for i, gid, tests in nbs.exercises(self.nb):
+            if gid == grade_id:
+                return i, tests
+        raise KeyError(f"{self.path.name} has no exercise '{grade_id}'")
+
+    def run_exercise(self, grade_id: str, answer: str | None = None) -> dict[str, object]:
+        """Run the answer cell (its own source, or `answer`), the cells between it and its last
+        test, and its tests; returns {test grade_id: executed cell}."""
+        first, tests = self.exercise(grade_id)
+        if answer is not None:
+            # forget the right answer first: a wrong one that fails to define the function
+            # must not leave the right one in place
+            self.run_source(f"globals().pop({grade_id!r}, None)")
+        results = {}
+        for i in range(first, max(tests) + 1):
+            cell = self.nb.cells[i]
+            if cell.cell_type != "code":
+                continue
+            self.run_cell(i, answer if i == first else None)
+            if i in tests:
+                results[nbs.grade_id(cell)] = cell
+        return results
+
+    def close(self) -> None:
+        try:
+            self.client._cleanup_kernel()
+        except Exception:  # noqa: BLE001 - the kernel may be gone already
+            pass
+
+
+# ---- wrong-answer fixtures -------------------------------------------------------------------
+
+
+def load_wrong_answers(notebook_id: str, directory: Path = WRONG_ANSWERS_DIR) -> dict | None:
+    """WRONG_ANSWERS of tests/wrong_answers/<notebook id>.py, or None when there is no file.
+
+    Loaded by path: file names start with digits, so they are not importable modules.
+    """
+    path = Path(directory) / f"{notebook_id}.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(f"wrong_answers_{notebook_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    answers = getattr(module, "WRONG_ANSWERS", None)
+    if not isinstance(answers, dict):
+        raise TypeError(f"{path} must define WRONG_ANSWERS = {{grade_id: [(label, source), ...]}}")
+    return answers
+
+
+def wrong_answer_cases(root: Path | None = None, directory: Path = WRONG_ANSWERS_DIR):
+    """[(notebook path, grade_id, label, source)] for every fixture of every source notebook."""
+    cases = []
+    for path in nbs.notebooks(root, nbs.SOURCE_DIR):
+        for gid, entries in (load_wrong_answers(path.stem, directory) or {}).items():
+            for label, source in entries:
+                cases.append((path, gid, label, source))
+    return cases
