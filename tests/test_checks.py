@@ -344,6 +344,21 @@ def test_blocked_reference_still_serves_rnnlib_itself(fake_rnnlib_module):
                                        lambda rng: {"x": rng.standard_normal(3)})
 
 
+def test_blocked_reference_serves_the_reference_side_of_a_comparison(fake_rnnlib_module):
+    """Inside a block, can the reference side be a lambda that calls the blocked reference,
+    while the student's side still may not?"""
+    ref = fake_rnnlib_module.step
+    inputs = lambda rng: {"x": rng.standard_normal(3)}  # noqa: E731
+    namespace = {"step": ref}
+    with checks.reference_blocked(ref, namespace=namespace):
+        checks.check_against_reference(lambda x: x + 1, lambda **kw: namespace["step"](**kw),
+                                       inputs, diagnoses={"minus": lambda x: namespace["step"](-x)})
+        message = fails(checks.check_against_reference, lambda x: namespace["step"](x),
+                        lambda **kw: namespace["step"](**kw), inputs)
+        assert "write it yourself" in message
+        fails(namespace["step"], 1)
+
+
 def test_blocked_reference_is_restored_after_an_error(fake_rnnlib_module):
     """Is everything restored when the block exits with an exception, also when nested?"""
     ref = fake_rnnlib_module.step
