@@ -165,3 +165,95 @@ def test_bad_arguments_are_named(reset_after, change, words):
         gru.gru_forward(**p)
     for word in words:
         assert word in str(err.value)
+
+
+# --- the comparison helpers reject plausible wrong implementations ------------------------
+
+
+def load_wrong_gated():
+    """tests/fixtures/wrong_gated.py, loaded by path (tests/ is not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "fixtures" / "wrong_gated.py"
+    spec = importlib.util.spec_from_file_location("wrong_gated", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+WRONG = load_wrong_gated()
+
+
+def step_inputs(reset_after):
+    def make(rng):
+        N, D, H = rng.integers(1, 4), rng.integers(1, 5), rng.integers(2, 5)
+        p = params(rng, N, 1, D, H, reset_after)
+        return dict(
+            x=p["x"][:, 0],
+            prev_h=p["h0"],
+            Wx=p["Wx"],
+            Wh=p["Wh"],
+            b=p["b"],
+            reset_after=reset_after,
+        )
+
+    return make
+
+
+def sequence_inputs(reset_after):
+    def make(rng):
+        p = params(
+            rng, len(MASK_ROWS), 6, int(rng.integers(1, 4)), int(rng.integers(2, 5)), reset_after
+        )
+        return {**p, "mask": np.array(MASK_ROWS, bool)}
+
+    return make
+
+
+CASES = {
+    "step_forward": (
+        gru.gru_step_forward,
+        step_inputs,
+        WRONG.GRU_STEP_CORRECT,
+        WRONG.GRU_STEP_WRONG,
+    ),
+    "forward": (
+        gru.gru_forward,
+        sequence_inputs,
+        WRONG.GRU_FORWARD_CORRECT,
+        WRONG.GRU_FORWARD_WRONG,
+    ),
+}
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("case", CASES)
+def test_checks_accept_a_correct_answer(case, reset_after):
+    """Does check_against_reference accept an independent correct implementation?"""
+    from rnnlib.checks import check_against_reference
+
+    reference, make_inputs, correct, _ = CASES[case]
+    check_against_reference(correct, reference, make_inputs(reset_after), trials=3, seed=0)
+
+
+@pytest.mark.parametrize(
+    "case, label", [(case, label) for case, spec in CASES.items() for label in spec[3]]
+)
+def test_checks_reject_wrong_answer(case, label):
+    """Does check_against_reference reject each plausible wrong implementation
+    (with the reset_after setting where the mistake shows)?"""
+    from rnnlib.checks import check_against_reference
+
+    reference, make_inputs, _, wrong = CASES[case]
+    rejected = []
+    for reset_after in (True, False):
+        try:
+            check_against_reference(wrong[label], reference, make_inputs(reset_after), seed=0)
+        except AssertionError:
+            rejected.append(reset_after)
+    assert rejected, f"{label!r} was accepted with reset_after True and False"
+    if "reset_after=True" in label or "recurrent bias" in label:
+        assert True in rejected
+    if "reset_after=False" in label:
+        assert False in rejected

@@ -195,3 +195,80 @@ def test_bad_upstream_gradient_is_named():
     _, cache = lstm.lstm_forward(**params(np.random.default_rng(8), 2, 3, 2, 3))
     with pytest.raises(ValueError, match=r"dh .*\(2, 3, 3\).*\(2, 3\)"):
         lstm.lstm_backward(np.zeros((2, 3)), cache)
+
+
+# --- the comparison helpers reject plausible wrong implementations ------------------------
+
+
+def load_wrong_gated():
+    """tests/fixtures/wrong_gated.py, loaded by path (tests/ is not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "fixtures" / "wrong_gated.py"
+    spec = importlib.util.spec_from_file_location("wrong_gated", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+WRONG = load_wrong_gated()
+
+
+def step_inputs(rng):
+    N, D, H = rng.integers(1, 4), rng.integers(1, 5), rng.integers(2, 5)
+    p = params(rng, N, 1, D, H)
+    return dict(x=p["x"][:, 0], prev_h=p["h0"], prev_c=p["c0"], Wx=p["Wx"], Wh=p["Wh"], b=p["b"])
+
+
+def sequence_inputs(rng):
+    """Random shapes, nonzero h0 and c0, and a mask with leading, middle and trailing gaps."""
+    H = int(rng.integers(2, 5))
+    p = params(rng, len(MASKS), 6, int(rng.integers(1, 4)), H)
+    return {**p, "mask": np.array(list(MASKS.values()), bool)}
+
+
+def step_backward_inputs(rng):
+    _, _, cache = lstm.lstm_step_forward(**step_inputs(rng))
+    shape = cache.prev_h.shape
+    return dict(dnext_h=rng.standard_normal(shape), dnext_c=rng.standard_normal(shape), cache=cache)
+
+
+def backward_inputs(rng):
+    h, cache = lstm.lstm_forward(**sequence_inputs(rng))
+    return dict(dh=rng.standard_normal(h.shape), cache=cache)
+
+
+CASES = {
+    "step_forward": (lstm.lstm_step_forward, step_inputs, "LSTM_STEP"),
+    "forward": (lstm.lstm_forward, sequence_inputs, "LSTM_FORWARD"),
+    "step_backward": (lstm.lstm_step_backward, step_backward_inputs, "LSTM_STEP_BACKWARD"),
+    "backward": (lstm.lstm_backward, backward_inputs, "LSTM_BACKWARD"),
+}
+WRONG_CASES = [
+    (case, label)
+    for case, (_, _, prefix) in CASES.items()
+    for label in getattr(WRONG, f"{prefix}_WRONG")
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_checks_accept_a_correct_answer(case):
+    """Does check_against_reference accept an independent correct implementation?"""
+    from rnnlib.checks import check_against_reference
+
+    reference, make_inputs, prefix = CASES[case]
+    correct = getattr(WRONG, f"{prefix}_CORRECT")
+    check_against_reference(correct, reference, make_inputs, trials=3, seed=0)
+    check_against_reference(reference, reference, make_inputs, trials=2, seed=1)
+
+
+@pytest.mark.parametrize("case, label", WRONG_CASES)
+def test_checks_reject_wrong_answer(case, label):
+    """Does check_against_reference reject each plausible wrong implementation?"""
+    from rnnlib.checks import check_against_reference
+
+    reference, make_inputs, prefix = CASES[case]
+    wrong = getattr(WRONG, f"{prefix}_WRONG")
+    with pytest.raises(AssertionError):
+        check_against_reference(wrong[label], reference, make_inputs, trials=3, seed=0)
