@@ -1,15 +1,13 @@
 """Argument checks shared by rnnlib's functions: shapes, dtypes and masks.
 
 Every public function validates its inputs through a :class:`Dims` binder, so a
-wrong shape is reported with the argument's name, what was expected and what came:
+wrong shape is reported with the argument's name, what was expected and what came::
 
-    >>> dims = Dims("rnn_forward")
-    >>> x = dims.array("x", np.zeros((2, 3, 4)), "N T D")
-    >>> Wx = dims.array("Wx", np.zeros((5, 7)), "D H")
-    Traceback (most recent call last):
-    ...
-    ValueError: rnn_forward: Wx should have shape (D, H) with D=4 (from x of shape (2, 3, 4)),
-    got (5, 7)
+    dims = Dims("rnn_forward")
+    x = dims.array("x", np.zeros((2, 3, 4)), "N T D")
+    Wx = dims.array("Wx", np.zeros((5, 7)), "D H")
+    # ValueError: rnn_forward: Wx should have shape (D, H) with D=4
+    #             (from x of shape (2, 3, 4)), got (5, 7)
 """
 
 from __future__ import annotations
