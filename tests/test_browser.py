@@ -1,0 +1,344 @@
+"""Does the course work in a real JupyterLab, seen through a real headless Chromium?
+
+A temporary copy of the course (course/, solutions/, nbgrader_config.py) is served by
+`jupyter lab` on 127.0.0.1 with a token; Playwright drives Debian's Chromium through it the
+way a person would: menus, the keyboard, the widgets.
+
+What "runs all cells" runs. A release notebook stops at its first exercise
+(`raise NotImplementedError()`), so the test opens the untouched release notebook only to
+see it render, and runs a *finished student's* copy: the release notebook with each answer
+cell replaced by the solution's answer (markers stripped), matched by `grade_id`, saved
+beside it as `<id>_finished.ipynb`. Hidden tests are not in it, exactly as for a student.
+
+Screenshots of every step go to test-artifacts/browser/ (the paths are printed). With
+UPDATE_README_SCREENSHOT=1 the widget screenshot also replaces docs/img/notebook-widget.png.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from browser.lab_page import (
+    WidgetSpec,
+    click_menu,
+    move_widget,
+    open_notebook,
+    read_outputs,
+    run_all,
+    save,
+    wait_for,
+)
+from browser.lab_server import LabServer, lab_environment, start_lab
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+README_SCREENSHOT = REPO / "docs" / "img" / "notebook-widget.png"
+# Debian's flags for a headless Chromium on a closed network (see tools/ensure-chromium.sh).
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+VIEWPORT = {"width": 1280, "height": 900}
+RUN_ALL_TIMEOUT = 420  # s: a notebook's 120 s budget, on a busy 2-core machine, plus the browser
+WIDGET_TIMEOUT = 90  # s: one redraw of a matplotlib figure by the kernel
+
+
+@dataclass(frozen=True)
+class Case:
+    """One course notebook: its assignment id and the demo widget it shows."""
+
+    assignment: str
+    widget: WidgetSpec = field(default_factory=WidgetSpec)
+    readme: bool = False  # its widget screenshot is the README's
+
+    @property
+    def release(self) -> str:
+        return f"course/{self.assignment}/{self.assignment}.ipynb"
+
+    @property
+    def solution(self) -> str:
+        return f"solutions/{self.assignment}/{self.assignment}.ipynb"
+
+    @property
+    def finished(self) -> str:
+        return f"course/{self.assignment}/{self.assignment}_finished.ipynb"
+
+
+# Widgets: 01's motif-position slider (rnnlib/widgets/motif.py) and 02's hidden-state
+# scrubber (rnnlib/widgets/hidden_state.py) are both a VBox holding an IntSlider and an Output
+# that the kernel redraws; WidgetSpec's defaults find them. Later notebooks join here.
+CASES = [
+    Case("01_sequences"),
+    Case("02_rnn_cell", readme=True),
+]
+ASSIGNMENTS = [case.assignment for case in CASES]
+
+
+# ---------------------------------------------------------------------------- the course copy
+
+
+def strip_solution_markers(source: str) -> str:
+    lines = [
+        line for line in source.splitlines()
+        if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def finished_notebook(release: Path, solution: Path) -> nbformat.NotebookNode:
+    """The release notebook with every answer cell filled in from the solution notebook."""
+    nb = nbformat.read(release, as_version=4)
+    answers = {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in nbformat.read(solution, as_version=4).cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            assert grade_id in answers, f"{release}: answer cell {grade_id!r} not in {solution}"
+            cell.source = strip_solution_markers(answers[grade_id])
+    return nb
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.skip(
+            "Debian's Chromium is not installed and `make browser` (tools/ensure-chromium.sh)"
+            " could not install it here (needs root and apt-get): run `apt-get install chromium`"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def lab_root(course_root, tmp_path_factory) -> Path:
+    """A temporary course root: course/, solutions/, nbgrader_config.py, finished copies.
+
+    Copied from the course root (the repository, or $RNN_COURSE_ROOT: tests/conftest.py).
+    """
+    source = course_root
+    root = tmp_path_factory.mktemp("lab") / "rnn-course"
+    root.mkdir()
+    missing = [c.release for c in CASES if not (source / c.release).is_file()]
+    missing += [c.solution for c in CASES if not (source / c.solution).is_file()]
+    if missing:
+        pytest.fail(f"the browser test needs these notebooks, missing in {source}: {missing}")
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+    for name in ("course", "solutions"):
+        shutil.copytree(source / name, root / name, ignore=ignore)
+    shutil.copy2(source / "nbgrader_config.py", root / "nbgrader_config.py")
+    return root
+
+
+@pytest.fixture(scope="module")
+def lab_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("jupyter-home")
+
+
+@pytest.fixture(scope="module")
+def exchange(lab_root, lab_home) -> Path:
+    """A temporary nbgrader exchange holding the released assignments (for Assignment List).
+
+    `nbgrader release_assignment` is the instructor's real command; the exchange root is set
+    in the temporary JUPYTER_CONFIG_DIR, never in the course's own nbgrader_config.py.
+    """
+    exchange = lab_home / "exchange"
+    exchange.mkdir()
+    env = lab_environment(lab_home)
+    config = Path(env["JUPYTER_CONFIG_DIR"]) / "nbgrader_config.py"
+    config.write_text(f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(exchange)!r}\n")
+    for assignment in ASSIGNMENTS:
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "release_assignment", assignment],
+            cwd=lab_root, env=env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert done.returncode == 0, (
+            f"nbgrader release_assignment {assignment} failed:\n{done.stdout}\n{done.stderr}"
+        )
+    # A finished student's copy of each notebook, written after the release.
+    for case in CASES:
+        nb = finished_notebook(lab_root / case.release, lab_root / case.solution)
+        nbformat.write(nb, lab_root / case.finished)
+    return exchange
+
+
+@pytest.fixture(scope="module")
+def lab(lab_root, lab_home, exchange, artifacts) -> LabServer:
+    server = start_lab(lab_root, lab_home, artifacts / "jupyter-lab.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, artifacts, request):
+    """A fresh browser context per test; its console errors are kept as an artifact."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    try:
+        yield page
+    finally:
+        name = re.sub(r"\W+", "-", request.node.name).strip("-")
+        (artifacts / f"console-{name}.log").write_text("\n".join(console))
+        context.close()
+
+
+class Screenshots:
+    def __init__(self, page, artifacts: Path, prefix: str):
+        self.page, self.artifacts, self.prefix = page, artifacts, prefix
+
+    def take(self, name: str, locator=None) -> Path:
+        path = self.artifacts / f"{self.prefix}-{name}.png"
+        (locator or self.page).screenshot(path=str(path))
+        print(f"screenshot: {path}")
+        return path
+
+    @contextlib.contextmanager
+    def step(self, name: str, lab: LabServer | None = None):
+        """Screenshot the page when the step fails, and add the server log to the error."""
+        try:
+            yield
+        except Exception as error:
+            with contextlib.suppress(Exception):
+                self.take(f"FAILED-{name}")
+            if lab is not None:
+                error.add_note(f"jupyter lab log ({lab.log_path}), last lines:\n{lab.log_tail()}")
+            raise
+
+
+# ---------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.assignment)
+def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, request):
+    """Does a student who opens the notebook, runs it and moves its widget see plots, no
+    errors, and the widget's output change?"""
+    shots = Screenshots(page, artifacts, case.assignment)
+    request.addfinalizer(lab.shutdown_kernels)
+
+    with shots.step("release", lab):
+        notebook = open_notebook(page, lab, case.release)
+        assert notebook.locator(".jp-MarkdownCell .jp-RenderedMarkdown").count() > 0, (
+            f"{case.release}: no rendered markdown cell"
+        )
+        assert notebook.get_by_text("YOUR CODE HERE").count() > 0, (
+            f"{case.release}: the release notebook shows no '# YOUR CODE HERE' exercise"
+        )
+        shots.take("1-release-opened")
+
+    with shots.step("run-all", lab):
+        notebook = open_notebook(page, lab, case.finished)
+        run_all(page, lab, notebook, case.finished, RUN_ALL_TIMEOUT)
+        outputs = read_outputs(notebook)
+        shots.take("2-run-all")
+        for warning in outputs.warnings:
+            print(f"{case.finished}: stderr (not an error): {warning[:300]}")
+        assert not outputs.errors, (
+            f"{case.finished}: Run All Cells shows {len(outputs.errors)} error output(s); "
+            f"the first:\n{outputs.errors[0][:2000]}"
+        )
+        assert outputs.images > 0, f"{case.finished}: Run All Cells rendered no plot image"
+        save(page, notebook)
+        saved = nbformat.read(lab.root / case.finished, as_version=4)
+        code = [c for c in saved.cells if c.cell_type == "code" and c.source.strip()]
+        unrun = [i for i, c in enumerate(saved.cells) if c in code and c.execution_count is None]
+        errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+        assert not errors, f"{case.finished}: saved notebook has error outputs: {errors[0]}"
+        assert not unrun, f"{case.finished}: cells {unrun} did not run"
+
+    with shots.step("widget", lab):
+        widget = notebook.locator(case.widget.container).first
+        widget.wait_for(state="visible", timeout=30_000)
+        widget.scroll_into_view_if_needed()
+        cell = notebook.locator(".jp-Cell", has=page.locator(case.widget.container)).first
+        shots.take("3-widget-before", cell)
+        before, after = move_widget(widget, case.widget, WIDGET_TIMEOUT)
+        assert before != after
+        # Let the redraw finish (an Output widget clears, then shows the new figure).
+        wait_for(lambda: widget.locator("img").count() > 0, 30, "the redrawn widget figure")
+        path = shots.take("4-widget-after", cell)
+        if case.readme:
+            readme_png(path, artifacts / "readme-notebook-widget.png")
+
+
+def readme_png(screenshot: Path, out: Path, max_width: int = 900) -> None:
+    """A small copy of the widget screenshot for the README (palette PNG, < 150 KB)."""
+    from PIL import Image
+
+    with Image.open(screenshot) as image:
+        image = image.convert("RGB")
+        if image.width > max_width:
+            height = round(image.height * max_width / image.width)
+            image = image.resize((max_width, height), Image.LANCZOS)
+        image = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        image.save(out, optimize=True)
+    print(f"README screenshot: {out} ({out.stat().st_size // 1024} KB)")
+    if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(out, README_SCREENSHOT)
+        print(f"README screenshot updated: {README_SCREENSHOT}")
+
+
+def test_instructor_sees_formgrader_and_student_sees_assignment_list(lab, page, artifacts):
+    """Does the formgrader list the course's assignments, and does the Assignment List
+    extension render the released ones?"""
+    shots = Screenshots(page, artifacts, "nbgrader")
+    page.goto(lab.url("lab?reset", token=True), wait_until="domcontentloaded")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for(timeout=120_000)
+
+    with shots.step("formgrader", lab):
+        click_menu(page, "Nbgrader", "Formgrader")
+        formgrader = page.frame_locator("#formgrader iframe")
+        for assignment in ASSIGNMENTS:
+            formgrader.get_by_text(assignment, exact=True).first.wait_for(timeout=60_000)
+        shots.take("5-formgrader")
+
+    with shots.step("assignment-list", lab):
+        click_menu(page, "Nbgrader", "Assignment List")
+        panel = page.locator("#nbgrader-assignment-list")
+        panel.wait_for(state="visible")
+        released = panel.locator("#released_assignments_list")
+        for assignment in ASSIGNMENTS:
+            released.get_by_text(assignment, exact=True).first.wait_for(timeout=60_000)
+        shots.take("6-assignment-list")
