@@ -159,10 +159,11 @@ def input_at_step(x, t, ax=None, feature_labels=None, title=None):
     return ax
 
 
-def embedding_lookup(ids, W, axes=None, token_labels=None):
+def embedding_lookup(ids, W, axes=None, token_labels=None, vocab_labels=None):
     """Draws one-hot rows (T, V) times the table W (V, D) and the result (T, D) = W[ids].
 
     ids: integer token ids of one sequence, (T,); W: embedding table, (V, D).
+    token_labels: optional T labels of the steps; vocab_labels: optional V labels of the rows.
     The rows of W picked by the ids are outlined. Introduced in notebook 02.
     """
     import matplotlib.pyplot as plt
@@ -196,11 +197,17 @@ def embedding_lookup(ids, W, axes=None, token_labels=None):
     ax_w.set_title(f"table W  ({V}, {D})")
     ax_w.set_xlabel("embedding dim")
     ax_w.set_ylabel("vocabulary index")
+    if vocab_labels is not None:
+        ax_w.set_yticks(range(V))
+        ax_w.set_yticklabels([f"{k} {label!r}" for k, label in enumerate(vocab_labels)])
+        ax_hot.set_xticks(range(V))
+        ax_hot.set_xticklabels([repr(label) for label in vocab_labels])
     for row in sorted(set(ids.tolist())):
         ax_w.add_patch(Rectangle((-0.5, row - 0.5), D, 1, fill=False, edgecolor="black",
                                  linewidth=2))
     ax_out.imshow(W[ids], cmap="RdBu_r", vmin=-scale, vmax=scale, aspect="auto")
     ax_out.set_title(f"one-hot @ W = W[ids]  ({len(ids)}, {D})\ndense")
     ax_out.set_xlabel("embedding dim")
-    ax_out.set_yticks([])
+    ax_out.set_yticks(range(len(ids)))
+    ax_out.set_yticklabels(token_labels if token_labels is not None else [""] * len(ids))
     return axes
