@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +81,8 @@ class Case:
 # scrubber (rnnlib/widgets/hidden_state.py) are both a VBox holding an IntSlider and an Output
 # that the kernel redraws; WidgetSpec's defaults find them. Later notebooks join here.
 CASES = [
-    Case("01_sequences"),
-    Case("02_rnn_cell", readme=True),
+    Case("01_sequences", readme=True),
+    Case("02_rnn_cell"),
 ]
 ASSIGNMENTS = [case.assignment for case in CASES]
 
@@ -145,7 +146,7 @@ def lab_root(course_root, tmp_path_factory) -> Path:
     missing += [c.solution for c in CASES if not (source / c.solution).is_file()]
     if missing:
         pytest.fail(f"the browser test needs these notebooks, missing in {source}: {missing}")
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", "artifacts")
     for name in ("course", "solutions"):
         shutil.copytree(source / name, root / name, ignore=ignore)
     shutil.copy2(source / "nbgrader_config.py", root / "nbgrader_config.py")
@@ -269,7 +270,9 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
 
     with shots.step("run-all", lab):
         notebook = open_notebook(page, lab, case.finished)
+        started = time.monotonic()
         run_all(page, lab, notebook, case.finished, RUN_ALL_TIMEOUT)
+        print(f"{case.finished}: Run All Cells took {time.monotonic() - started:.0f} s")
         outputs = read_outputs(notebook)
         shots.take("2-run-all")
         for warning in outputs.warnings:
@@ -281,9 +284,10 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
         assert outputs.images > 0, f"{case.finished}: Run All Cells rendered no plot image"
         save(page, notebook)
         saved = nbformat.read(lab.root / case.finished, as_version=4)
-        code = [c for c in saved.cells if c.cell_type == "code" and c.source.strip()]
-        unrun = [i for i, c in enumerate(saved.cells) if c in code and c.execution_count is None]
-        errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+        cells = enumerate(saved.cells)
+        code = {i: c for i, c in cells if c.cell_type == "code" and c.source.strip()}
+        unrun = [i for i, c in code.items() if c.execution_count is None]
+        errors = [o for c in code.values() for o in c.outputs if o.output_type == "error"]
         assert not errors, f"{case.finished}: saved notebook has error outputs: {errors[0]}"
         assert not unrun, f"{case.finished}: cells {unrun} did not run"
 
