@@ -67,6 +67,33 @@ c.IgnorePattern.pattern = TF_STDERR_PATTERN
 # A test cell the student deleted is put back from the gradebook and scored.
 c.OverwriteCells.add_missing_cells = True
 
+# Autograde copies every non-notebook file of solutions/<id>/ over the submission. Models that
+# the instructor's own run of a solution notebook saved there (rl.training.fit_or_load; git
+# ignores them) must not replace the student's: under autograde the notebook loads the
+# student's saved model instead of training.
+STUDENT_ARTIFACTS = ("*.keras", "*.history.json", "*.weights.h5", "*.h5", "artifacts/*")
+
+
+def _student_artifacts(root, source="solutions"):
+    """{assignment id: [paths, relative to its source folder, of saved-model files]}."""
+    import fnmatch
+
+    found = {}
+    base = os.path.join(root, source)
+    for aid in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        folder = os.path.join(base, aid)
+        for dirpath, _, filenames in os.walk(folder):
+            for name in filenames:
+                rel = os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/")
+                if any(
+                    fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in STUDENT_ARTIFACTS
+                ):
+                    found.setdefault(aid, []).append(rel)
+    return found
+
+
+c.Autograde.exclude_overwriting = _student_artifacts(c.CourseDirectory.root)
+
 ## Feedback: never show hidden tests.
 # Autograded notebooks carry the full test cells (OverwriteCells restores them from the
 # gradebook), so the feedback pipeline removes the hidden regions again, and reduces the

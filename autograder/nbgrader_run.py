@@ -27,7 +27,12 @@ from autograder import notebooks as nbs
 CONFIG_FILE = "nbgrader_config.py"
 # Variables the nbgrader process must not inherit from a developer's shell: the config file
 # itself must make the kernels quiet (that is what the tests check).
-_UNSET = ("NBGRADER_EXECUTION", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "JUPYTER_CONFIG_DIR")
+_UNSET = (
+    "NBGRADER_EXECUTION",
+    "TF_CPP_MIN_LOG_LEVEL",
+    "TF_ENABLE_ONEDNN_OPTS",
+    "JUPYTER_CONFIG_DIR",
+)
 
 
 class NbgraderError(RuntimeError):

@@ -59,7 +59,7 @@ def test_nbgrader_metadata_is_valid(path):
 
 @each_source
 def test_every_exercise_has_graded_tests_right_after_it(path):
-    """Is every answer cell followed, before the next answer, by test cells `<id>__*` with points?"""
+    """Is every answer cell followed, before the next answer, by scored tests `<id>__*`?"""
     nb = nbs.read(path)
     answers = [i for i, c in enumerate(nb.cells) if nbs.is_autograded_answer(c)]
     assert answers, f"{path}: no exercises (code cells with solution: true)"
@@ -92,7 +92,9 @@ def test_every_test_cell_belongs_to_an_exercise(path):
         for c in nb.cells
         if nbs.is_test(c) and nbs.grade_id(c).split("__")[0] not in answers
     ]
-    assert not orphans, f"{path}: test cells {orphans} name no exercise (expected '<answer id>__...')"
+    assert not orphans, (
+        f"{path}: test cells {orphans} name no exercise (expected '<answer id>__...')"
+    )
 
 
 @each_source
@@ -160,10 +162,18 @@ def test_release_holds_no_solutions_or_hidden_tests(path):
     release_lines = {ln.strip() for ln in text.splitlines()}
     leaked = []
     for cell in src.cells:
-        for begin, end in ((nbs.BEGIN_SOLUTION, nbs.END_SOLUTION), (nbs.BEGIN_HIDDEN, nbs.END_HIDDEN)):
+        for begin, end in (
+            (nbs.BEGIN_SOLUTION, nbs.END_SOLUTION),
+            (nbs.BEGIN_HIDDEN, nbs.END_HIDDEN),
+        ):
             for line in nbs.region_lines(cell.source, begin, end):
                 s = line.strip()
-                if len(s) >= 12 and not s.startswith("#") and s not in public and s in release_lines:
+                if (
+                    len(s) >= 12
+                    and not s.startswith("#")
+                    and s not in public
+                    and s in release_lines
+                ):
                     leaked.append(s)
     assert not leaked, f"{path}: solution or hidden-test lines in the release: {leaked[:5]}"
 
@@ -172,5 +182,7 @@ def test_release_holds_no_solutions_or_hidden_tests(path):
 def test_release_answer_cells_are_stubs(path):
     """Does every exercise of the release raise NotImplementedError until the student answers?"""
     nb = nbs.read(path)
-    filled = [gid for i, gid, _ in nbs.exercises(nb) if "NotImplementedError" not in nb.cells[i].source]
+    filled = [
+        gid for i, gid, _ in nbs.exercises(nb) if "NotImplementedError" not in nb.cells[i].source
+    ]
     assert not filled, f"{path}: answer cells without a stub: {filled}"

@@ -18,9 +18,7 @@ def test_every_assignment_has_a_release(course_root):
     """Does every assignment of solutions/ have its folder in course/, and nothing else?"""
     sources = nbs.assignments(course_root)
     released = nbs.assignments(course_root, nbs.RELEASE_DIR)
-    assert released == sources, (
-        f"solutions/ has {sources}, course/ has {released}: {FIX}"
-    )
+    assert released == sources, f"solutions/ has {sources}, course/ has {released}: {FIX}"
     stale = release.stale_assignments(course_root / nbs.RELEASE_DIR, sources)
     assert not stale, f"course/ holds {stale} with no source in solutions/: {FIX}"
 
@@ -31,10 +29,9 @@ def test_course_matches_a_fresh_release(course_root, regenerated):
     ids = nbs.assignments(course_root)
     current = release.current_files(course_root / nbs.RELEASE_DIR, ids)
     changes = release.diff(regenerated, current)
-    assert not changes, "course/ has drifted from solutions/:\n" + "\n".join(
-        f"  course/{rel}: {'missing' if change == 'added' else 'not produced by the release' if change == 'removed' else 'differs'}"
-        for change, rel in changes
-    ) + f"\n{FIX}"
+    what = {"added": "missing", "removed": "not produced by the release", "updated": "differs"}
+    lines = [f"  course/{rel}: {what[change]}" for change, rel in changes]
+    assert not changes, "course/ has drifted from solutions/:\n" + "\n".join(lines) + f"\n{FIX}"
 
 
 @pytest.mark.xdist_group("nbgrader")

@@ -7,9 +7,9 @@ then replaces the answer cell, the cells up to the exercise's last test re-run, 
 test `<grade_id>__*` must fail; with the right answer back, they must all pass.
 """
 
+import notebook_harness as harness
 import pytest
 
-import notebook_harness as harness
 from autograder import notebooks as nbs
 
 ROOT = nbs.course_root()
@@ -86,7 +86,9 @@ def test_solution_passes_its_tests(session_for, path):
 @pytest.mark.parametrize(
     "path, grade_id, label, source",
     [
-        pytest.param(path, gid, label, source, id=f"{path.stem}::{gid}::{label}", marks=_group(path))
+        pytest.param(
+            path, gid, label, source, id=f"{path.stem}::{gid}::{label}", marks=_group(path)
+        )
         for path, gid, label, source in CASES
     ],
 )
