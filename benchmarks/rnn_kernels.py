@@ -5,8 +5,12 @@
 Same shapes (N=64, T=100, D=64, H=128), same weights, float32, same process. Keras is timed
 twice: eagerly (``layer(x)`` under ``tf.GradientTape``, as a notebook would call it) and
 compiled with ``tf.function`` (traced once before timing). Each time is the median of
-``--repeats`` runs after a warm-up. Prints a markdown table and writes
-``benchmarks/results/rnn_kernels.json`` with the machine it ran on. Target (issue 2 §4):
+``--repeats`` rounds after a warm-up; the three run round-robin within each round, so they
+share whatever load the (shared) machine has. Each configuration of NumPy's BLAS threads
+(``--blas-threads``, default "default,1") runs in a fresh process: on a busy 2-core machine a
+multithreaded OpenBLAS waits on preempted threads and gets many times slower, so both are
+reported. Prints a markdown table and writes ``benchmarks/results/rnn_kernels.json`` with
+the machine it ran on. Target (issue 2 §4):
 rnnlib within 1.5x of Keras. Nothing here is asserted; tests never time anything.
 """
 
@@ -17,6 +21,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -41,23 +46,26 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def median_ms(fn, repeats: int, warmup: int = 2) -> tuple[float, list[float]]:
+def interleaved_medians(runs: dict, repeats: int, warmup: int = 2) -> dict:
+    """Times every function once per round, round-robin, so all see the same machine load
+    (the machine is shared); returns name -> {"median_ms", "runs_ms"}."""
     for _ in range(warmup):
-        fn()
-    times = []
+        for fn in runs.values():
+            fn()
+    times = {name: [] for name in runs}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), times
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {
+        name: {"median_ms": round(statistics.median(ts), 2), "runs_ms": [round(t, 2) for t in ts]}
+        for name, ts in times.items()
+    }
 
 
-def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-
+def measure(repeats: int) -> dict:
+    """Times the three implementations in this process; returns medians, runs and versions."""
     import keras
     import tensorflow as tf
 
@@ -108,27 +116,65 @@ def main(argv=None) -> dict:
         for ours, theirs in zip((dx, dWx, dWh, db), grads, strict=True):
             assert rel_error(ours, theirs.numpy()) < 1e-4, f"Keras {name} gradient differs"
 
-    results = {}
-    for name, run in (
-        ("rnnlib (NumPy)", run_rnnlib),
-        ("Keras eager + GradientTape", run_keras_eager),
-        ("Keras tf.function + GradientTape", run_keras_function),
-    ):
-        med, times = median_ms(run, args.repeats)
-        results[name] = {"median_ms": round(med, 2), "runs_ms": [round(t, 2) for t in times]}
+    results = interleaved_medians(
+        {
+            "rnnlib (NumPy)": run_rnnlib,
+            "Keras eager + GradientTape": run_keras_eager,
+            "Keras tf.function + GradientTape": run_keras_function,
+        },
+        repeats,
+    )
     ours = results["rnnlib (NumPy)"]["median_ms"]
     eager = results["Keras eager + GradientTape"]["median_ms"]
     compiled = results["Keras tf.function + GradientTape"]["median_ms"]
 
+    return {
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "versions": {
+            "numpy": np.__version__,
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+        },
+        "results": results,
+        "ratio_rnnlib_over_keras_eager": round(ours / eager, 2),
+        "ratio_rnnlib_over_keras_tf_function": round(ours / compiled, 2),
+    }
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--blas-threads",
+        default="default,1",
+        help="comma-separated NumPy BLAS thread counts to run with, each in a fresh process "
+        "('default' leaves OpenBLAS's own choice)",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:  # one configuration, in a process whose BLAS threads were set at start
+        print(json.dumps(measure(args.repeats)))
+        return {}
+
+    runs = []
+    for threads in args.blas_threads.split(","):
+        env = dict(os.environ)
+        if threads != "default":
+            env["OPENBLAS_NUM_THREADS"] = env["MKL_NUM_THREADS"] = threads
+        else:
+            env.pop("OPENBLAS_NUM_THREADS", None)
+            env.pop("MKL_NUM_THREADS", None)
+        child = [sys.executable, __file__, "--child", "--repeats", str(args.repeats)]
+        done = subprocess.run(child, env=env, capture_output=True, text=True, check=True)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+
     machine = {
         "cpu": cpu_model(),
         "logical_cores": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "platform": platform.platform(),
         "python": sys.version.split()[0],
-        "numpy": np.__version__,
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
     }
     report = {
         "benchmark": "LSTM forward + backward, float32",
@@ -136,26 +182,30 @@ def main(argv=None) -> dict:
         "repeats": args.repeats,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine,
-        "results": results,
-        "ratio_rnnlib_over_keras_eager": round(ours / eager, 2),
-        "ratio_rnnlib_over_keras_tf_function": round(ours / compiled, 2),
+        "runs": runs,
         "target": "rnnlib within 1.5x of Keras",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
 
     print(f"LSTM forward+backward, N={N} T={T} D={D} H={H}, float32, median of {args.repeats}")
-    print(
-        f"machine: {machine['cpu']}, {machine['logical_cores']} logical cores, "
-        f"load {machine['load_average_1min']}"
-    )
+    print(f"machine: {machine['cpu']}, {machine['logical_cores']} logical cores")
     print()
-    print("| kernel | rnnlib (NumPy) | Keras eager | ratio | Keras tf.function | ratio |")
-    print("|---|---|---|---|---|---|")
     print(
-        f"| LSTM fwd+bwd N={N} T={T} D={D} H={H} | {ours:.0f} ms | {eager:.0f} ms "
-        f"| {ours / eager:.2f}x | {compiled:.0f} ms | {ours / compiled:.2f}x |"
+        "| kernel | NumPy BLAS threads | load | rnnlib (NumPy) | Keras eager | ratio "
+        "| Keras tf.function | ratio |"
     )
+    print("|---|---|---|---|---|---|---|---|")
+    for run in runs:
+        res = run["results"]
+        ours = res["rnnlib (NumPy)"]["median_ms"]
+        eager = res["Keras eager + GradientTape"]["median_ms"]
+        compiled = res["Keras tf.function + GradientTape"]["median_ms"]
+        print(
+            f"| LSTM fwd+bwd N={N} T={T} D={D} H={H} | {run['blas_threads']} "
+            f"| {run['load_average_1min']} | {ours:.0f} ms | {eager:.0f} ms "
+            f"| {ours / eager:.2f}x | {compiled:.0f} ms | {ours / compiled:.2f}x |"
+        )
     print(f"\nwrote {args.out}")
     return report
 

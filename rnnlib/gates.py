@@ -41,15 +41,6 @@ def gate_dict(array, gates: tuple[str, ...]) -> dict[str, np.ndarray]:
     return dict(zip(gates, split_gates(array, len(gates)), strict=True))
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """Logistic function, written as ``(1 + tanh(x / 2)) / 2``: stable for any ``x``
-    (no overflow in ``exp``), a single vectorised call, and it keeps the dtype of ``x``."""
-    out = np.tanh(x * 0.5)  # same shape and dtype as x
-    out += 1
-    out *= 0.5
-    return out
-
-
 def result_dtype(*arrays) -> np.dtype:
     """The float dtype the cells compute in: float32 when every input is float32."""
     return np.result_type(*[a for a in arrays if a is not None])

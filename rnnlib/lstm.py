@@ -20,7 +20,8 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims
-from rnnlib.gates import LSTM_GATES, check_upstream, result_dtype, sigmoid, split_gates
+from rnnlib.gates import LSTM_GATES, check_upstream, result_dtype, split_gates
+from rnnlib.layers import sigmoid
 
 _G = len(LSTM_GATES)  # 4 gate blocks
 
