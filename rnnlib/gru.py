@@ -90,6 +90,7 @@ def _cell_forward(xa, prev_h, Wh, b_rec, reset_after):
 def _cell_backward(dnext_h, gates, prev_h, hr, Wh, reset_after):
     """Gradients wrt the input pre-activations dxa (N, 3H), the recurrent matmul's
     outputs dha (N, 3H) and prev_h (N, H)."""
+    H = Wh.shape[0]
     z, r, hh = split_gates(gates, _G)  # (N, H) each
     _, _, Wh_h = split_gates(Wh, _G)  # (H, H) candidate block
     dxa = np.empty_like(gates)  # (N, 3H)
@@ -106,7 +107,7 @@ def _cell_backward(dnext_h, gates, prev_h, hr, Wh, reset_after):
         dhr = dah @ Wh_h.T  # (N, H) gradient of r * prev_h
         dar[...] = dhr * prev_h * r * (1 - r)  # (N, H)
         dprev_h += dhr * r  # (N, H)
-        dprev_h += dxa[:, : 2 * Wh.shape[0]] @ Wh[:, : 2 * Wh.shape[0]].T  # (N, H) via z, r
+        dprev_h += dxa[:, : 2 * H] @ Wh[:, : 2 * H].T  # (N, H) via the z and r blocks
         dha = dxa  # (N, 3H) the candidate block multiplies hr instead of prev_h
     return dxa, dha, dprev_h
 

@@ -55,10 +55,10 @@ class LSTMCache(NamedTuple):
 
 def _cell_forward(a, prev_c):
     """Gate nonlinearities and state update from pre-activations a (N, 4H)."""
-    gates = sigmoid(a)  # (N, 4H) i, f, o are sigmoids ...
-    _, _, g, _ = split_gates(gates, _G)  # g is a view into gates
-    g[...] = np.tanh(split_gates(a, _G)[2])  # (N, H) ... the candidate is a tanh
-    i, f, g, o = split_gates(gates, _G)  # (N, H) each
+    _, _, a_c, _ = split_gates(a, _G)  # (N, H) candidate pre-activation
+    gates = sigmoid(a)  # (N, 4H) i, f and o are sigmoids; the c block is replaced next
+    i, f, g, o = split_gates(gates, _G)  # (N, H) each, views into gates
+    g[...] = np.tanh(a_c)  # (N, H) the candidate cell is a tanh
     next_c = f * prev_c + i * g  # (N, H)
     tanh_c = np.tanh(next_c)  # (N, H)
     next_h = o * tanh_c  # (N, H)
