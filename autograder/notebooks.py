@@ -202,3 +202,16 @@ def region_lines(source: str, begin: str, end: str) -> list[str]:
         elif inside:
             lines.append(line)
     return lines
+
+
+def outside_regions(source: str) -> list[str]:
+    """The lines of `source` outside solution and hidden-test regions (markers excluded)."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if BEGIN_SOLUTION in line or BEGIN_HIDDEN in line:
+            inside = True
+        elif END_SOLUTION in line or END_HIDDEN in line:
+            inside = False
+        elif not inside:
+            lines.append(line)
+    return lines

@@ -124,18 +124,22 @@ def test_solution_cells_have_solution_regions(path):
 
 
 def _headings(nb):
-    return [
-        line.lstrip("#").strip().lower()
-        for cell in nb.cells
-        if cell.cell_type == "markdown"
-        for line in cell.source.splitlines()
-        if re.match(r"^#{1,6}\s", line)
-    ]
+    """Markdown headings, and bold lead-ins that open a paragraph (`**Learning goals.** ...`)."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if re.match(r"^#{1,6}\s", line):
+                found.append(line.lstrip("#").strip().lower())
+            elif m := re.match(r"^\*\*([^*]+)\*\*", line):
+                found.append(m.group(1).strip().lower())
+    return found
 
 
 @each_notebook
 def test_has_learning_goals_and_summary(path):
-    """Does the notebook open with learning goals and end with a summary (markdown headings)?"""
+    """Does the notebook have learning goals and a summary (a heading or a bold lead-in)?"""
     headings = _headings(nbs.read(path))
     assert any("goal" in h for h in headings), f"{path}: no 'Learning goals' heading"
     assert any("summary" in h for h in headings), f"{path}: no 'Summary' heading"
@@ -153,12 +157,8 @@ def test_release_holds_no_solutions_or_hidden_tests(path):
     if not source.exists():
         pytest.fail(f"{path}: no source notebook {source}")
     src = nbs.read(source)
-    # lines that the source also shows outside solutions and hidden tests may legitimately appear
-    public = set()
-    for cell in src.cells:
-        hidden = set(nbs.region_lines(cell.source, nbs.BEGIN_SOLUTION, nbs.END_SOLUTION))
-        hidden |= set(nbs.region_lines(cell.source, nbs.BEGIN_HIDDEN, nbs.END_HIDDEN))
-        public |= {ln.strip() for ln in cell.source.splitlines() if ln not in hidden}
+    # lines that the source also shows outside solutions and hidden tests may appear
+    public = {ln.strip() for cell in src.cells for ln in nbs.outside_regions(cell.source)}
     release_lines = {ln.strip() for ln in text.splitlines()}
     leaked = []
     for cell in src.cells:
