@@ -10,8 +10,11 @@ see it render, and runs a *finished student's* copy: the release notebook with e
 cell replaced by the solution's answer (markers stripped), matched by `grade_id`, saved
 beside it as `<id>_finished.ipynb`. Hidden tests are not in it, exactly as for a student.
 
-Screenshots of every step go to test-artifacts/browser/ (the paths are printed). With
-UPDATE_README_SCREENSHOT=1 the widget screenshot also replaces docs/img/notebook-widget.png.
+Screenshots of every step go to test-artifacts/browser/ (the paths are printed; a failing
+step adds its FAILED-*.png and the server log's tail to the error), with the server log and
+each page's console. With UPDATE_README_SCREENSHOT=1 the widget screenshot of the case marked
+`readme` also replaces docs/img/notebook-widget.png. $RNN_COURSE_ROOT (tests/conftest.py)
+points the test at another course root.
 """
 
 from __future__ import annotations
@@ -242,7 +245,7 @@ class Screenshots:
             yield
         except Exception as error:
             with contextlib.suppress(Exception):
-                self.take(f"FAILED-{name}")
+                error.add_note(f"screenshot of the page: {self.take(f'FAILED-{name}')}")
             if lab is not None:
                 error.add_note(f"jupyter lab log ({lab.log_path}), last lines:\n{lab.log_tail()}")
             raise
