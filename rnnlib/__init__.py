@@ -20,6 +20,7 @@ _SUBMODULES = (
     "rnn",
     "lstm",
     "gru",
+    "gates",
     "layers",
     "gradcheck",
     "data",
