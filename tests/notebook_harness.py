@@ -12,8 +12,6 @@ A test cell passes when nbgrader would give it full marks (no error, nothing on 
 from __future__ import annotations
 
 import importlib.util
-import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,32 +22,9 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.utils import determine_grade
 
 from autograder import notebooks as nbs
+from autograder.notebooks import CELL_TIMEOUT, copy_assignment, kernel_env  # noqa: F401
 
-CELL_TIMEOUT = 300  # seconds, as nbgrader_config.py's Execute.timeout
 WRONG_ANSWERS_DIR = nbs.course_root() / "tests" / "wrong_answers"
-
-
-def kernel_env() -> dict[str, str]:
-    """A student's kernel: quiet TensorFlow, not under autograde, headless matplotlib."""
-    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    env.setdefault("PYTHONHASHSEED", "0")
-    env["MPLBACKEND"] = "Agg"
-    return env
-
-
-def copy_assignment(notebook: Path, dest: Path) -> Path:
-    """Copy the notebook's assignment folder (course files only) to `dest`; returns the copy's
-    notebook path. Notebooks run with their own folder as working directory."""
-    folder = notebook.parent
-    dest.mkdir(parents=True, exist_ok=True)
-    for rel in nbs.assignment_files(folder):
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / rel, dest / rel)
-    if not (dest / notebook.name).exists():  # a notebook not yet known to git
-        shutil.copy2(notebook, dest / notebook.name)
-    return dest / notebook.name
 
 
 def error_summary(cell) -> str:

@@ -67,18 +67,6 @@ def _warn_like_keras(fn):
 # ---- building submissions --------------------------------------------------------------------
 
 
-def filled_in(release_nb, source_nb):
-    """The release with every answer cell holding the solution's source: a perfect student."""
-    answers = {
-        nbs.grade_id(c): c.source for c in source_nb.cells if nbs.nbgrader_meta(c).get("solution")
-    }
-    nb = copy.deepcopy(release_nb)
-    for cell in nb.cells:
-        if nbs.nbgrader_meta(cell).get("solution") and nbs.grade_id(cell) in answers:
-            cell.source = answers[nbs.grade_id(cell)]
-    return nb
-
-
 def warned_exercise(nb) -> str | None:
     """The first exercise whose answer cell defines a function named after its grade_id."""
     for i, gid, tests in nbs.exercises(nb):
@@ -165,7 +153,7 @@ def graded(tmp_path_factory) -> Graded:
     for aid in ASSIGNMENTS:
         for source in nbs.notebooks(root, nbs.SOURCE_DIR, aid):
             release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / source.name)
-            solved = filled_in(release_nb, nbs.read(source))
+            solved = ng.solved(release_nb, nbs.read(source))
             files = student_artifacts(source, tmp / "student-runs" / aid)
             tricky, result.warned[source.stem], result.deleted[source.stem] = make_tricky(solved)
             name = source.stem

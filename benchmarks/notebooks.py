@@ -1,0 +1,185 @@
+"""Wall time of every notebook: as a student runs it, and under `nbgrader autograde`.
+
+    python benchmarks/notebooks.py [--repeat 3] [ASSIGNMENT ...]
+
+For each solution notebook, medians over `--repeat` runs of
+    execute      the solution notebook top to bottom (nbclient, fresh kernel, as a student)
+    autograde    `nbgrader autograde <id>` of the solution submission (one student)
+    release      `nbgrader autograde <id>` of the untouched release notebook
+and, as the floor every kernel pays, the start of a kernel that runs `import rnnlib`.
+Targets (COURSE.md §6): each solution notebook <= 120 s, the whole course <= 12 min; autograde
+dominated by kernel start, not training. Prints a markdown table and writes
+benchmarks/results/notebooks.json with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder import nbgrader_run as ng  # noqa: E402
+from autograder import notebooks as nbs  # noqa: E402
+from autograder.notebooks import CELL_TIMEOUT, copy_assignment, kernel_env  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "notebooks.json"
+BUDGET_S = 120
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "logical_cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def execute(path: Path, workdir: Path) -> float:
+    """Seconds to run the notebook top to bottom in a fresh kernel, cwd = a copy of its folder."""
+    local = copy_assignment(path, workdir)
+    client = NotebookClient(
+        nbs.read(local),
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    start = time.perf_counter()
+    client.execute(env=kernel_env())
+    return time.perf_counter() - start
+
+
+def kernel_start(workdir: Path) -> float:
+    """Seconds to start a kernel and `import rnnlib as rl` in it."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import rnnlib as rl")])
+    client = NotebookClient(
+        nb, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
+    start = time.perf_counter()
+    client.execute(env=kernel_env())
+    return time.perf_counter() - start
+
+
+def median(xs: list[float]) -> float:
+    return round(statistics.median(xs), 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    ids = args.assignments or nbs.assignments(REPO)
+    sources = [p for aid in ids for p in nbs.notebooks(REPO, nbs.SOURCE_DIR, aid)]
+    times: dict[str, dict[str, list[float]]] = {
+        p.stem: {"execute": [], "autograde": [], "release": []} for p in sources
+    }
+    floor: list[float] = []
+
+    with tempfile.TemporaryDirectory(prefix="rnn-bench-") as tmp:
+        tmp = Path(tmp)
+        root = ng.make_course_copy(tmp / "course-root", REPO, ids)
+        ng.run_nbgrader(root, "generate_assignment", "*", "--force")
+        for k in range(args.repeat):
+            floor.append(kernel_start(tmp))
+            for path in sources:
+                aid, name = path.parent.name, path.stem
+                workdir = tmp / f"run-{k}" / aid
+                times[name]["execute"].append(execute(path, workdir))
+                print(f"[{k + 1}/{args.repeat}] {name}: executed", file=sys.stderr)
+                # the student's run left its saved models (fit_or_load) next to the notebook
+                shipped = {f.as_posix() for f in nbs.assignment_files(path.parent)}
+                artifacts = {
+                    p.relative_to(workdir).as_posix(): p.read_bytes()
+                    for p in workdir.rglob("*")
+                    if p.is_file()
+                    and p.relative_to(workdir).as_posix() not in shipped
+                    and ".ipynb_checkpoints" not in p.parts
+                }
+                release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / path.name)
+                solved = ng.solved(release_nb, nbs.read(path))
+                for kind, nb, files in (
+                    ("autograde", solved, artifacts),
+                    ("release", release_nb, {}),
+                ):
+                    student = f"{kind}-{k}"
+                    ng.place_submission(root, student, aid, {name: nb}, files)
+                    start = time.perf_counter()
+                    ng.run_nbgrader(root, "autograde", aid, f"--student={student}")
+                    times[name][kind].append(time.perf_counter() - start)
+                    print(f"[{k + 1}/{args.repeat}] {name}: autograded {kind}", file=sys.stderr)
+
+    rows = {
+        name: {
+            kind: {"median_s": median(xs), "runs_s": [round(x, 2) for x in xs]}
+            for kind, xs in kinds.items()
+        }
+        for name, kinds in times.items()
+    }
+    report = {
+        "benchmark": "notebook wall time: solution run (nbclient) and nbgrader autograde",
+        "repeat": args.repeat,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "kernel_start_import_rnnlib": {"median_s": median(floor), "runs_s": floor},
+        "notebooks": rows,
+        "target": f"each solution notebook <= {BUDGET_S} s; whole course <= 12 min",
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+
+    m = report["machine"]
+    print(
+        f"Notebooks, median of {args.repeat} runs; {m['cpu']}, {m['logical_cores']} cores, "
+        f"load {m['load_average_1min']}"
+    )
+    print()
+    print(
+        "| notebook | run as student | budget | autograde (solution) "
+        "| autograde (untouched release) |"
+    )
+    print("|---|---|---|---|---|")
+    for name, kinds in rows.items():
+        run = kinds["execute"]["median_s"]
+        ok = "ok" if run <= BUDGET_S else "OVER"
+        print(
+            f"| `{name}` | {run:.1f} s | {BUDGET_S} s ({ok}) | "
+            f"{kinds['autograde']['median_s']:.1f} s | {kinds['release']['median_s']:.1f} s |"
+        )
+    total = sum(k["execute"]["median_s"] for k in rows.values())
+    total_ag = sum(k["autograde"]["median_s"] for k in rows.values())
+    print(f"| **course** | {total:.1f} s | 720 s | {total_ag:.1f} s | |")
+    print()
+    print(f"Kernel start + `import rnnlib`: {median(floor):.1f} s (the floor of every run).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
