@@ -9,6 +9,7 @@ tests/test_autograde.py covers each one with a real `nbgrader autograde` run.
 """
 
 import os
+import sys
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
@@ -22,6 +23,11 @@ c = get_config()  # noqa: F821 (injected by traitlets when it runs this file)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+# nbgrader runs `alembic` (the gradebook's migrations) by name: find it next to this Python, so
+# `.venv/bin/nbgrader ...` works without activating the environment.
+_bin = os.path.dirname(sys.executable)
+if _bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_bin, os.environ.get("PATH", "")])
 
 ## The course: its root is this file's folder, whatever the working directory.
 c.CourseDirectory.course_id = "rnn-course"

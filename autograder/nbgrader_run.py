@@ -64,10 +64,10 @@ def make_course_copy(
 def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for an nbgrader process: ours, minus variables the config must set."""
     env = {k: v for k, v in os.environ.items() if k not in _UNSET}
-    # nbgrader runs `alembic` (the gradebook's migrations) from PATH: put our venv's bin first,
-    # as an activated environment would.
+    # as an instructor who did not activate the environment: nbgrader_config.py must find
+    # `alembic` (run by nbgrader's gradebook) itself
     bin_dir = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != bin_dir)
     env.update(extra or {})
     return env
 
