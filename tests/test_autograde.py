@@ -230,14 +230,21 @@ def test_config_names_the_course(config):
     assert (cd.source_directory, cd.release_directory) == ("solutions", "course")
 
 
-def test_config_settings_for_a_tensorflow_course(config):
+def test_config_settings_for_a_tensorflow_course(config, monkeypatch):
     """Are the TensorFlow traps configured: quiet kernels, IgnorePattern, restored cells,
     a cell timeout, feedback without hidden tests?"""
     import os
 
-    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+    from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
 
-    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"  # set by loading the config
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    # kernels inherit the environment of the nbgrader process that loaded the config
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
+    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    # a failing cell scores 0 and the rest of the notebook still runs (fixed by nbgrader)
+    assert Execute.class_traits()["allow_errors"].default_value is True
     assert config.IgnorePattern.enabled is True
     assert config.OverwriteCells.add_missing_cells is True
     assert 60 <= config.Execute.timeout <= 600
