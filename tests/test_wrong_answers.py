@@ -14,19 +14,21 @@ from autograder import notebooks as nbs
 
 ROOT = nbs.course_root()
 SOURCES = nbs.notebooks(ROOT, nbs.SOURCE_DIR)
-# per notebook, contiguous (one kernel each): the solution itself, then every wrong answer
+# per notebook, contiguous (one kernel each): the solution itself, every wrong answer, then
+# every test of the notebook again (no wrong answer left lasting damage in the kernel)
 CASES = [
     case
     for path in SOURCES
     for case in [(path, None, "solution", None)]
     + [c for c in harness.wrong_answer_cases(ROOT) if c[0] == path]
+    + [(path, None, "after", None)]
     if harness.load_wrong_answers(path.stem)
 ]
 MIN_WRONG_ANSWERS = 2
 
 
 def _case_id(path, grade_id, label):
-    return f"{path.stem}::{grade_id}::{label}" if grade_id else f"{path.stem}::solution"
+    return f"{path.stem}::{grade_id}::{label}" if grade_id else f"{path.stem}::{label}"
 
 
 def _group(path):
@@ -98,6 +100,15 @@ def test_wrong_answer_is_rejected(session_for, path, grade_id, label, source):
     """Does at least one test of the exercise fail on this wrong answer, and do all pass again
     once the right answer is back? (First, per notebook: does the solution pass every test?)"""
     session = session_for(path)
+    if label == "after":
+        tests = [i for i, cell in enumerate(session.nb.cells) if nbs.is_test(cell)]
+        failing = {
+            nbs.grade_id(cell): harness.error_summary(cell)
+            for cell in (session.run_cell(i) for i in tests)
+            if not harness.passes(cell)
+        }
+        assert not failing, f"after the wrong answers, tests of {path.name} fail: {failing}"
+        return
     if grade_id is None:
         assert not session.errors, f"{path.name} fails in the harness:\n  " + "\n  ".join(
             session.errors
