@@ -5,6 +5,7 @@ Agreement with Keras is tested in test_keras_io.py (live) and test_golden.py (fi
 
 import numpy as np
 import pytest
+from fixtures import wrong_gated
 
 from rnnlib import lstm
 from rnnlib.gates import LSTM_GATES, split_gates
@@ -200,19 +201,7 @@ def test_bad_upstream_gradient_is_named():
 # --- the comparison helpers reject plausible wrong implementations ------------------------
 
 
-def load_wrong_gated():
-    """tests/fixtures/wrong_gated.py, loaded by path (tests/ is not a package)."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "fixtures" / "wrong_gated.py"
-    spec = importlib.util.spec_from_file_location("wrong_gated", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-WRONG = load_wrong_gated()
+WRONG = wrong_gated
 
 
 def step_inputs(rng):
