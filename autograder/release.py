@@ -60,14 +60,14 @@ def build_release(
 
 def current_files(course_dir: Path, assignment_ids: list[str]) -> dict[str, bytes]:
     """The files now in course/ for these assignments, same keys as build_release."""
+    # Only the files that belong to the course: a student's git-ignored work beside the
+    # release (a model saved under artifacts/) is neither drift nor something to delete.
     out = {}
     for aid in assignment_ids:
         folder = course_dir / aid
         if folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                if ".ipynb_checkpoints" in path.parts or "__pycache__" in path.parts:
-                    continue
-                out[f"{aid}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+            for rel in nbs.assignment_files(folder):
+                out[f"{aid}/{rel.as_posix()}"] = (folder / rel).read_bytes()
     return out
 
 

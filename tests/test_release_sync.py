@@ -49,3 +49,19 @@ def test_release_command_finds_nothing_to_change(course_root, regenerated, capsy
     code = release.main(["--check"])
     out = capsys.readouterr().out
     assert code == 0 and "up to date" in out, out
+
+
+def test_student_work_beside_the_release_is_left_alone(tmp_path):
+    """Is a git-ignored model a student saved in course/NN/artifacts/ neither drift nor deleted?"""
+    import subprocess
+
+    course = tmp_path / "course"
+    (course / "01_x" / "artifacts").mkdir(parents=True)
+    (course / "01_x" / "01_x.ipynb").write_text("{}")
+    (course / "01_x" / "artifacts" / "gru.keras").write_text("a student's model")
+    (tmp_path / ".gitignore").write_text("artifacts/\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+
+    current = release.current_files(course, ["01_x"])
+    assert sorted(current) == ["01_x/01_x.ipynb"]
+    assert release.diff({"01_x/01_x.ipynb": b"{}"}, current) == []
