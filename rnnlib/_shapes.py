@@ -48,7 +48,7 @@ class Dims:
         if arr.ndim != len(axes):
             raise ValueError(
                 f"{self.where}: {name} should have {len(axes)} dimensions ({_pretty(spec)}), "
-                f"got {arr.ndim} with shape {arr.shape}"
+                f"got {arr.ndim} with shape {arr.shape}{self._known(axes)}"
             )
         for axis, (token, size) in enumerate(zip(axes, arr.shape, strict=True)):
             self._bind(name, arr.shape, spec, axis, token, size)
@@ -67,6 +67,24 @@ class Dims:
                 )
             arr = arr.astype(bool)
         return self.array(name, arr, spec, floating=False)
+
+    def _known(self, axes) -> str:
+        """The sizes already bound for these axes and where they came from, e.g.
+        ``"; here N=2, T=3 (from x of shape (2, 3, 4))"``, or "" when none is bound."""
+        by_source: dict[str, list[str]] = {}
+        for token in axes:
+            match = _DIM.match(token)
+            letter = match.group(2) if match else None
+            if letter in self.sizes:
+                entry = f"{letter}={self.sizes[letter]}"
+                group = by_source.setdefault(self._source[letter], [])
+                if entry not in group:
+                    group.append(entry)
+        if not by_source:
+            return ""
+        return "; here " + ", ".join(
+            f"{', '.join(sizes)} (from {source})" for source, sizes in by_source.items()
+        )
 
     def _bind(self, name, shape, spec, axis, token, size):
         match = _DIM.match(token)

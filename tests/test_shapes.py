@@ -33,6 +33,20 @@ def test_dims_checks_the_number_of_dimensions():
         Dims("f").array("x", np.zeros((2, 3)), "N T D")
 
 
+def test_wrong_rank_names_the_sizes_already_bound():
+    """Does a wrong rank after other arguments also give the expected sizes and their source?"""
+    dims = Dims("f")
+    dims.array("x", np.zeros((2, 3, 4)), "N T D")
+    dims.array("h0", np.zeros((2, 5)), "N H")
+    with pytest.raises(ValueError) as info:
+        dims.mask("mask", np.ones((2, 3, 1), bool))
+    assert str(info.value) == ("f: mask should have 2 dimensions (N, T), got 3 with shape "
+                               "(2, 3, 1); here N=2, T=3 (from x of shape (2, 3, 4))")
+    with pytest.raises(ValueError, match=r"b should have 2 dimensions \(2, 3H\), got 1 with "
+                                         r"shape \(15,\); here H=5 \(from h0 of shape \(2, 5\)\)$"):
+        dims.array("b", np.zeros(15), "2 3H")
+
+
 def test_dims_multiples_and_literal_sizes():
     """Are "4H" (a multiple) and a literal "2" checked, e.g. LSTM and GRU biases?"""
     dims = Dims("lstm")
