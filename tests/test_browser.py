@@ -40,6 +40,7 @@ from browser.lab_page import (
     run_all,
     save,
     wait_for,
+    widget_images,
 )
 from browser.lab_server import LabServer, lab_environment, start_lab
 
@@ -137,10 +138,11 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab_root(course_root, tmp_path_factory) -> Path:
+def lab_root(course_root, tmp_path_factory, chromium) -> Path:
     """A temporary course root: course/, solutions/, nbgrader_config.py, finished copies.
 
     Copied from the course root (the repository, or $RNN_COURSE_ROOT: tests/conftest.py).
+    Asks for `chromium` first, so a machine without it skips before any server starts.
     """
     source = course_root
     root = tmp_path_factory.mktemp("lab") / "rnn-course"
@@ -300,10 +302,17 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
         widget.scroll_into_view_if_needed()
         cell = notebook.locator(".jp-Cell", has=page.locator(case.widget.container)).first
         shots.take("3-widget-before", cell)
+        plots_before = widget_images(widget, case.widget)
+        assert plots_before, f"{case.finished}: the widget shows no plot before it is moved"
         before, after = move_widget(widget, case.widget, WIDGET_TIMEOUT)
         assert before != after
         # Let the redraw finish (an Output widget clears, then shows the new figure).
-        wait_for(lambda: widget.locator("img").count() > 0, 30, "the redrawn widget figure")
+        plots_after = wait_for(
+            lambda: widget_images(widget, case.widget), 30, "the redrawn widget figure"
+        )
+        assert plots_after != plots_before, (
+            f"{case.finished}: moving the widget changed its text but not its plot"
+        )
         path = shots.take("4-widget-after", cell)
         if case.readme:
             readme_png(path, artifacts / "readme-notebook-widget.png")

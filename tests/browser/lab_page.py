@@ -151,6 +151,13 @@ def widget_signature(widget: Locator, spec: WidgetSpec) -> str:
     )
 
 
+def widget_images(widget: Locator, spec: WidgetSpec) -> list[str]:
+    """The src of every loaded image in the widget's outputs (the plots it shows)."""
+    return widget.locator(spec.output).locator("img").evaluate_all(
+        "els => els.filter(e => e.complete && e.naturalWidth > 0).map(e => e.src)"
+    )
+
+
 def move_widget(widget: Locator, spec: WidgetSpec, timeout: float) -> tuple[str, str]:
     """Press the arrow key on the widget's handle; wait until its output changes."""
     before = widget_signature(widget, spec)

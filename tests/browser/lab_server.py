@@ -3,7 +3,9 @@
 `start_lab(root, home)` copies nothing: it starts `jupyter lab` in `root` (the course root
 of a temporary copy), with every Jupyter folder (config, data, runtime, lab settings,
 IPython) under `home`, so the real ~/.jupyter is never read or written. The server runs in
-its own process group; `LabServer.stop()` ends the whole group (kernels included).
+its own process group; `LabServer.stop()` ends that group. Kernels run in sessions of their
+own (jupyter_client starts them so): SIGTERM makes the server shut them down, and after a
+SIGKILL each kernel exits by itself when it sees its parent gone (ipykernel's parent poller).
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ class LabServer:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        """End the server and every kernel it started (its whole process group)."""
+        """End the server's process group: SIGTERM (the server shuts its kernels down), then
+        SIGKILL if it is still running after a grace period."""
         if self.process.poll() is not None:
             return
         for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
@@ -168,22 +171,30 @@ def start_lab(root: Path, home: Path, log_path: Path, timeout: float = 180) -> L
     )  # fmt: skip
     log.close()  # the child holds its own descriptor
     server = LabServer(root, port, token, process, log_path, env)
+    try:
+        _wait_until_up(server, timeout)
+    except BaseException:  # a timeout, a bad answer, Ctrl+C: never leave the server running
+        server.stop()
+        raise
+    return server
+
+
+def _wait_until_up(server: LabServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        if process.poll() is not None:
+        if server.process.poll() is not None:
             raise RuntimeError(
-                f"jupyter lab exited with code {process.returncode} before answering;"
-                f" its log ({log_path}):\n{server.log_tail()}"
+                f"jupyter lab exited with code {server.process.returncode} before answering;"
+                f" its log ({server.log_path}):\n{server.log_tail()}"
             )
         try:
             server.api("api/status", timeout=5)
-            return server
+            return
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             pass
         if time.monotonic() > deadline:
-            server.stop()
             raise TimeoutError(
-                f"jupyter lab did not answer /api/status on port {port} within {timeout:.0f} s;"
-                f" its log ({log_path}):\n{server.log_tail()}"
+                f"jupyter lab did not answer /api/status on port {server.port} within"
+                f" {timeout:.0f} s; its log ({server.log_path}):\n{server.log_tail()}"
             )
         time.sleep(0.5)
