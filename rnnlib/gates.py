@@ -19,7 +19,7 @@ def split_gates(array, n_gates: int) -> tuple[np.ndarray, ...]:
 
     array: any array whose last axis is ``n_gates * H``, e.g. pre-activations (N, 4H),
         a kernel (D, 4H) or a bias (4H,).
-    Returns a tuple of ``n_gates`` arrays, each with last axis H, in gate order.
+    Returns a tuple of ``n_gates`` arrays, each with last axis H, in gate order. Notebook 06.
 
     >>> i, f, c, o = split_gates(np.zeros((2, 8)), len(LSTM_GATES))
     >>> i.shape

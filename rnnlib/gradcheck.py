@@ -16,7 +16,7 @@ def rel_error(a, b) -> float:
     """Largest absolute difference, relative to the scale of the two arrays.
 
     ``max|a - b| / max(max|a|, max|b|)``: unlike a per-element relative error it does not
-    blow up on entries that happen to be tiny.
+    blow up on entries that happen to be tiny. Notebook 04.
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -32,7 +32,7 @@ def numerical_gradient(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, df,
     f: a function of ``x`` alone (close over the other inputs); it may return any shape.
     x: the point, modified in place during the check and restored afterwards.
     df: upstream gradient, the shape of ``f(x)``.
-    Returns an array shaped like ``x``.
+    Returns an array shaped like ``x``. Notebook 04.
     """
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise ValueError(
@@ -96,7 +96,7 @@ def check_gradients(
     inputs: name -> float array (float64 for a meaningful check).
     grads: name -> analytic gradient of ``sum(forward(**inputs) * dout)``; names not in
         ``grads`` are held fixed.
-    Returns a :class:`GradientReport`; ``report.worst`` names the worst parameter.
+    Returns a :class:`GradientReport`; ``report.worst`` names the worst parameter. Notebook 04.
     """
     missing = set(grads) - set(inputs)
     if missing:

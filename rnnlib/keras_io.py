@@ -55,7 +55,7 @@ def params_from_keras(layer) -> dict[str, np.ndarray]:
     layer: ``keras.layers.SimpleRNN``, ``LSTM``, ``GRU``, ``keras.layers.RNN`` wrapping one of
     their cells, or the cell itself. Returns ``{"Wx": (D, kH), "Wh": (H, kH), "b": ...}``
     (NumPy copies in the layer's dtype); a layer with ``use_bias=False`` gets a zero ``b``,
-    which computes exactly the same thing.
+    which computes exactly the same thing. Notebooks 02 (SimpleRNN) and 06 (LSTM, GRU).
     """
     cell = _check_layer(layer, "params_from_keras")
     Wx = np.array(cell.kernel.numpy(), copy=True)  # (D, kH)
@@ -72,7 +72,7 @@ def params_to_keras(params, layer):
 
     Shapes must match the layer exactly (build it first, e.g. ``layer.build((None, T, D))``);
     values are cast to the layer's weight dtype. A layer with ``use_bias=False`` accepts only
-    an all-zero ``b``.
+    an all-zero ``b``. Notebooks 02 (SimpleRNN) and 06 (LSTM, GRU).
     """
     cell = _check_layer(layer, "params_to_keras")
     missing = {"Wx", "Wh", "b"} - set(params)
