@@ -1,4 +1,4 @@
-"""Argument checks shared by rnnlib's functions: shapes, dtypes and masks.
+"""Argument checks shared by rnnlib's functions: shapes, dtypes, masks and upstream gradients.
 
 Every public function validates its inputs through a :class:`Dims` binder, so a
 wrong shape is reported with the argument's name, what was expected and what came::
@@ -113,6 +113,24 @@ class Dims:
         raise ValueError(
             f"{self.where}: {name} should have shape ({_pretty(spec)}) {why}, got {tuple(shape)}"
         )
+
+
+def result_dtype(*arrays) -> np.dtype:
+    """The float dtype a function computes in: float32 when every input is float32."""
+    return np.result_type(*[a for a in arrays if a is not None])
+
+
+def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """Checks an upstream gradient against the shape the forward pass produced."""
+    arr = np.asarray(value)
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"{where}: {name} should have the shape of the forward output {tuple(shape)}, "
+            f"got {arr.shape}"
+        )
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise ValueError(f"{where}: {name} should be a float array, got dtype {arr.dtype}")
+    return arr.astype(dtype, copy=False)
 
 
 def _pretty(spec: str) -> str:

@@ -39,21 +39,3 @@ def split_gates(array, n_gates: int) -> tuple[np.ndarray, ...]:
 def gate_dict(array, gates: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Names the blocks of ``array``: ``gate_dict(Wx, LSTM_GATES)["f"]`` is the forget block."""
     return dict(zip(gates, split_gates(array, len(gates)), strict=True))
-
-
-def result_dtype(*arrays) -> np.dtype:
-    """The float dtype the cells compute in: float32 when every input is float32."""
-    return np.result_type(*[a for a in arrays if a is not None])
-
-
-def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype) -> np.ndarray:
-    """Checks an upstream gradient against the shape the forward pass produced."""
-    arr = np.asarray(value)
-    if arr.shape != tuple(shape):
-        raise ValueError(
-            f"{where}: {name} should have the shape of the forward output {tuple(shape)}, "
-            f"got {arr.shape}"
-        )
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise ValueError(f"{where}: {name} should be a float array, got dtype {arr.dtype}")
-    return arr.astype(dtype, copy=False)

@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims
-from rnnlib.gates import GRU_GATES, check_upstream, result_dtype, split_gates
+from rnnlib._shapes import Dims, check_upstream, result_dtype
+from rnnlib.gates import GRU_GATES, split_gates
 from rnnlib.layers import sigmoid
 
 _G = len(GRU_GATES)  # 3 gate blocks

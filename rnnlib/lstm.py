@@ -19,8 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims
-from rnnlib.gates import LSTM_GATES, check_upstream, result_dtype, split_gates
+from rnnlib._shapes import Dims, check_upstream, result_dtype
+from rnnlib.gates import LSTM_GATES, split_gates
 from rnnlib.layers import sigmoid
 
 _G = len(LSTM_GATES)  # 4 gate blocks

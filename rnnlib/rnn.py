@@ -16,8 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims
-from rnnlib.gates import check_upstream, result_dtype
+from rnnlib._shapes import Dims, check_upstream, result_dtype
 
 
 class RNNStepCache(NamedTuple):
