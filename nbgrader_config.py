@@ -12,9 +12,17 @@ import os
 import sys
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    OverwriteKernelspec,
+)
 
 from autograder.feedback import HideTestTracebacks
+from autograder.sanitize import OverwriteCellsSafely
 
 c = get_config()  # noqa: F821 (injected by traitlets when it runs this file)
 
@@ -72,6 +80,18 @@ c.IgnorePattern.pattern = TF_STDERR_PATTERN
 
 # A test cell the student deleted is put back from the gradebook and scored.
 c.OverwriteCells.add_missing_cells = True
+# nbgrader 0.9's own sanitising pipeline, with OverwriteCells replaced by a subclass: with
+# add_missing_cells, nbgrader's OverwriteCells leaves a submission ungraded when a test cell was
+# copied and pasted or a grade_id changed, and a changed schema_version stops the whole batch
+# (autograder/sanitize.py). Order: DeduplicateIds empties the metadata of pasted copies before
+# the cells are overwritten; CheckCellMetadata validates the result last.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCellsSafely,
+    CheckCellMetadata,
+]
 
 # Autograde copies every non-notebook file of solutions/<id>/ over the submission. Models that
 # the instructor's own run of a solution notebook saved there (rl.training.fit_or_load; git

@@ -10,6 +10,10 @@ submitted/<student>/<assignment>/, one `nbgrader autograde "*"` for all students
     tricky     like `solution`, plus TensorFlow imported and a Keras UserWarning written to
                stderr inside a passing answer, a deleted test cell, and its own saved model
                next to an instructor's one in solutions/                -> full marks
+    messy      like `solution`, plus what students do to cells in JupyterLab: a test cell
+               edited to `assert True`, a test cell copied and pasted, a test cell's
+               schema_version changed, a cell given an unknown grade_id  -> full marks, and
+               the batch goes on (nbgrader alone leaves it ungraded or stops the batch)
 
 and, for the first assignment only, `control`: `tricky` graded with IgnorePattern disabled,
 which must lose the warned tests' points (so the `tricky` check can fail).
@@ -24,6 +28,7 @@ import re
 import time
 from pathlib import Path
 
+import nbformat
 import notebook_harness as harness
 import pytest
 from nbclient import NotebookClient
@@ -34,7 +39,7 @@ from autograder import notebooks as nbs
 
 ROOT = nbs.course_root()
 ASSIGNMENTS = nbs.assignments(ROOT)
-STUDENTS = ("solution", "untouched", "tricky")
+STUDENTS = ("solution", "untouched", "tricky", "messy")
 PROBE = "artifacts/probe.history.json"  # a saved-model file both instructor and student have
 
 pytestmark = pytest.mark.xdist_group("nbgrader")
@@ -92,6 +97,30 @@ def make_tricky(nb):
     return nb, warned, deleted
 
 
+def make_messy(nb):
+    """(notebook, grade_id of the test cell edited to `assert True`) for the `messy` student."""
+    nb = copy.deepcopy(nb)
+    tests = [j for _, _, t in nbs.exercises(nb) for j in t]
+    edited = nbs.grade_id(nb.cells[tests[0]])
+    nb.cells[tests[0]].source = "assert True  # the student's own 'test'"
+    nb.cells[tests[-1]].metadata.nbgrader["schema_version"] = 1
+    pasted = copy.deepcopy(nb.cells[tests[1]])  # copy and paste keeps the metadata
+    pasted.id = "pasted-copy"
+    pasted.source = "assert True  # pasted and edited"
+    nb.cells.insert(tests[1] + 1, pasted)
+    scratch = nbformat.v4.new_code_cell("scratch = 1")
+    scratch.metadata["nbgrader"] = {
+        "grade": False,
+        "grade_id": "my_own_cell",
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+        "task": False,
+    }
+    nb.cells.append(scratch)
+    return nb, edited
+
+
 def student_artifacts(source: Path, workdir: Path) -> dict[str, bytes]:
     """Files a student's own run of the notebook saves (models for rl.training.fit_or_load):
     the notebook runs once in a copy of its folder and every new file is returned."""
@@ -123,6 +152,7 @@ class Graded:
         self.root = root
         self.warned: dict[str, str | None] = {}  # notebook path stem -> exercise
         self.deleted: dict[str, str | None] = {}
+        self.edited: dict[str, str] = {}  # notebook path stem -> test edited by `messy`
         self.seconds: dict[str, float] = {}
         self.control: list[ng.CellScore] = []
 
@@ -156,12 +186,14 @@ def graded(tmp_path_factory) -> Graded:
             solved = ng.solved(release_nb, nbs.read(source))
             files = student_artifacts(source, tmp / "student-runs" / aid)
             tricky, result.warned[source.stem], result.deleted[source.stem] = make_tricky(solved)
+            messy, result.edited[source.stem] = make_messy(solved)
             name = source.stem
             ng.place_submission(root, "solution", aid, {name: solved}, files)
             ng.place_submission(root, "untouched", aid, {name: release_nb})
             ng.place_submission(
                 root, "tricky", aid, {name: tricky}, {**files, PROBE: b'{"who": "student"}'}
             )
+            ng.place_submission(root, "messy", aid, {name: messy}, files)
             if aid == ASSIGNMENTS[0]:
                 control = (aid, {name: tricky}, files)
 
@@ -318,6 +350,22 @@ def test_tensorflow_warning_and_deleted_cell_keep_full_marks(graded):
                 restored = [c for c in nb.cells if nbs.grade_id(c) == deleted]
                 assert restored, f"{aid}: deleted test cell {deleted} was not restored"
                 assert "was missing from the submission" in restored[0].source
+
+
+@pytest.mark.slow
+def test_edited_pasted_and_reversioned_cells_keep_full_marks(graded):
+    """With a test cell edited to `assert True`, a test cell copied and pasted, a test cell's
+    schema_version changed and a cell with an unknown grade_id, is the submission graded, with
+    full marks and the edited test restored (autograder.sanitize.OverwriteCellsSafely)?"""
+    problems = _full_marks_problems(graded, "messy")
+    assert not problems, "messy submission lost points:\n  " + "\n  ".join(problems)
+    for aid in ASSIGNMENTS:
+        for path in nbs.notebooks(ROOT, nbs.SOURCE_DIR, aid):
+            gid = graded.edited[path.stem]
+            source = next(c for c in nbs.read(path).cells if nbs.grade_id(c) == gid)
+            nb = graded.autograded("messy", aid, path.stem)
+            restored = [c for c in nb.cells if nbs.grade_id(c) == gid]
+            assert [c.source for c in restored] == [source.source], f"{aid}: {gid} not restored"
 
 
 @pytest.mark.slow
