@@ -6,6 +6,8 @@ IPython) under `home`, so the real ~/.jupyter is never read or written. The serv
 its own process group; `LabServer.stop()` ends that group. Kernels run in sessions of their
 own (jupyter_client starts them so): SIGTERM makes the server shut them down, and after a
 SIGKILL each kernel exits by itself when it sees its parent gone (ipykernel's parent poller).
+On Linux the server also gets SIGTERM when the test process dies without running its
+finalizers (killed, or stopped by `timeout`'s SIGTERM), so no server outlives a test run.
 """
 
 from __future__ import annotations
@@ -111,6 +113,25 @@ class LabServer:
                 continue
 
 
+def _terminate_with_parent():
+    """A ``preexec_fn`` that asks Linux to SIGTERM the child when its parent dies; None on
+    other systems. The child only makes one foreign call (prctl), loaded before the fork."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+
+    def set_death_signal():
+        prctl(pr_set_pdeathsig, sigterm)
+
+    return set_death_signal
+
+
 def lab_environment(home: Path) -> dict:
     """os.environ with TensorFlow quiet and every Jupyter folder inside `home`."""
     env = dict(os.environ)
@@ -167,7 +188,7 @@ def start_lab(root: Path, home: Path, log_path: Path, timeout: float = 180) -> L
     log = open(log_path, "w")  # noqa: SIM115 - the server writes it until stop()
     process = subprocess.Popen(
         command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
+        stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_terminate_with_parent(),
     )  # fmt: skip
     log.close()  # the child holds its own descriptor
     server = LabServer(root, port, token, process, log_path, env)
