@@ -83,7 +83,7 @@ def test_fixtures_pin_the_gate_order(name, n_gates):
 
 
 def test_fixtures_are_small():
-    """Do the golden fixtures stay small (well under 200 KB together)?"""
+    """Do the golden fixtures stay small (under 100 KB together)?"""
     total = sum(p.stat().st_size for p in GOLDEN.glob("*.npz"))
     assert len(list(GOLDEN.glob("*.npz"))) == len(CELLS)
     assert total < 100_000, f"golden fixtures take {total} bytes"
