@@ -279,6 +279,10 @@ def test_config_settings_for_a_tensorflow_course(config, monkeypatch):
     assert Execute.class_traits()["allow_errors"].default_value is True
     assert config.IgnorePattern.enabled is True
     assert config.OverwriteCells.add_missing_cells is True
+    # ...with an OverwriteCells that survives pasted, renamed and re-versioned cells
+    from autograder.sanitize import OverwriteCellsSafely
+
+    assert OverwriteCellsSafely in config.Autograde.sanitize_preprocessors
     assert 60 <= config.Execute.timeout <= 600
     pps = config.GenerateFeedback.preprocessors
     assert pps[0] is GetGrades and ClearHiddenTests in pps
