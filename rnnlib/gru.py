@@ -66,7 +66,6 @@ def _split_bias(b, reset_after: bool):
 def _cell_forward(xa, prev_h, Wh, b_rec, reset_after):
     """One step from the input part of the pre-activations xa (N, 3H)."""
     xa_z, xa_r, xa_h = split_gates(xa, _G)  # (N, H) each
-    H = prev_h.shape[1]
     gates = np.empty_like(xa)  # (N, 3H)
     z, r, hh = split_gates(gates, _G)  # views into gates
     if reset_after:
@@ -77,12 +76,11 @@ def _cell_forward(xa, prev_h, Wh, b_rec, reset_after):
         hr = ha_h  # (N, H) reset applied after the matmul
         hh[...] = np.tanh(xa_h + r * hr)  # (N, H) candidate
     else:
-        ha_zr = prev_h @ Wh[:, : 2 * H]  # (N, 2H) recurrent part of z and r (first two blocks)
-        ha_z, ha_r = split_gates(ha_zr, 2)  # (N, H) each
-        z[...] = sigmoid(xa_z + ha_z)  # (N, H)
-        r[...] = sigmoid(xa_r + ha_r)  # (N, H)
+        Wh_z, Wh_r, Wh_h = split_gates(Wh, _G)  # (H, H) each
+        z[...] = sigmoid(xa_z + prev_h @ Wh_z)  # (N, H)
+        r[...] = sigmoid(xa_r + prev_h @ Wh_r)  # (N, H)
         hr = r * prev_h  # (N, H) reset applied before the matmul
-        hh[...] = np.tanh(xa_h + hr @ split_gates(Wh, _G)[2])  # (N, H) candidate
+        hh[...] = np.tanh(xa_h + hr @ Wh_h)  # (N, H) candidate
     next_h = z * prev_h + (1 - z) * hh  # (N, H)
     return gates, hr, next_h
 
@@ -90,9 +88,8 @@ def _cell_forward(xa, prev_h, Wh, b_rec, reset_after):
 def _cell_backward(dnext_h, gates, prev_h, hr, Wh, reset_after):
     """Gradients wrt the input pre-activations dxa (N, 3H), the recurrent matmul's
     outputs dha (N, 3H) and prev_h (N, H)."""
-    H = Wh.shape[0]
     z, r, hh = split_gates(gates, _G)  # (N, H) each
-    _, _, Wh_h = split_gates(Wh, _G)  # (H, H) candidate block
+    Wh_z, Wh_r, Wh_h = split_gates(Wh, _G)  # (H, H) each
     dxa = np.empty_like(gates)  # (N, 3H)
     daz, dar, dah = split_gates(dxa, _G)  # views into dxa
     dah[...] = dnext_h * (1 - z) * (1 - hh**2)  # (N, H) through (1 - z) * hh and tanh
@@ -107,21 +104,21 @@ def _cell_backward(dnext_h, gates, prev_h, hr, Wh, reset_after):
         dhr = dah @ Wh_h.T  # (N, H) gradient of r * prev_h
         dar[...] = dhr * prev_h * r * (1 - r)  # (N, H)
         dprev_h += dhr * r  # (N, H)
-        dprev_h += dxa[:, : 2 * H] @ Wh[:, : 2 * H].T  # (N, H) via the z and r blocks
+        dprev_h += daz @ Wh_z.T + dar @ Wh_r.T  # (N, H) via the z and r gates
         dha = dxa  # (N, 3H) the candidate block multiplies hr instead of prev_h
     return dxa, dha, dprev_h
 
 
 def _weight_grads(x, prev_h, hr, dxa, dha, reset_after):
     """dWx, dWh, db from stacked rows: x (M, D), prev_h/hr (M, H), dxa/dha (M, 3H)."""
-    H = prev_h.shape[1]
     dWx = x.T @ dxa  # (D, 3H)
     if reset_after:
         dWh = prev_h.T @ dha  # (H, 3H)
         db = np.stack([dxa.sum(axis=0), dha.sum(axis=0)])  # (2, 3H)
     else:
+        dha_z, dha_r, dha_h = split_gates(dha, _G)  # (M, H) each
         dWh = np.concatenate(
-            [prev_h.T @ dha[:, : 2 * H], hr.T @ dha[:, 2 * H :]], axis=1
+            [prev_h.T @ dha_z, prev_h.T @ dha_r, hr.T @ dha_h], axis=1
         )  # (H, 3H) the candidate block saw r * prev_h
         db = dxa.sum(axis=0)  # (3H,)
     return dWx, dWh, db
