@@ -44,3 +44,4 @@ release: setup
 
 bench: setup
 	$(BIN)/python benchmarks/rnn_kernels.py
+	$(BIN)/python benchmarks/notebooks.py --repeat 3
