@@ -37,8 +37,13 @@ MASKS = {
 }
 
 
-def forward_with_mask(mask):
-    return lambda **inputs: rnn.rnn_forward(**inputs, mask=mask)
+def sequence_gradient_report(rng, inputs, mask=None):
+    """rnn_backward against centred differences, for a random upstream gradient."""
+    h, cache = rnn.rnn_forward(**inputs, mask=mask)
+    dh = rng.standard_normal(h.shape)  # (N, T, H)
+    grads = dict(zip(GRAD_NAMES, rnn.rnn_backward(dh, cache), strict=True))
+    forward = lambda **kw: rnn.rnn_forward(**kw, mask=mask)  # noqa: E731
+    return check_gradients(forward, inputs, grads, dh)
 
 
 # ----------------------------------------------------------------------------- gradients
@@ -62,11 +67,7 @@ def test_step_backward_matches_numerical_gradient(N, D, H):
 def test_sequence_backward_matches_numerical_gradient(N, T, D, H):
     """Is every gradient of rnn_backward within 1e-7 of centred differences, any shape?"""
     rng = np.random.default_rng(N * 1000 + T * 100 + D * 10 + H)
-    inputs = make_params(rng, N, T, D, H)
-    h, cache = rnn.rnn_forward(**inputs)
-    dh = rng.standard_normal(h.shape)
-    grads = dict(zip(GRAD_NAMES, rnn.rnn_backward(dh, cache), strict=True))
-    report = check_gradients(rnn.rnn_forward, inputs, grads, dh)
+    report = sequence_gradient_report(rng, make_params(rng, N, T, D, H))
     assert report.passed, str(report)
 
 
@@ -74,12 +75,7 @@ def test_sequence_backward_matches_numerical_gradient(N, T, D, H):
 def test_masked_backward_matches_numerical_gradient(pattern):
     """With leading, middle, trailing and fully masked steps, are the gradients right?"""
     rng = np.random.default_rng(len(pattern))
-    inputs = make_params(rng, 3, 6, 4, 5)
-    mask = MASKS[pattern]
-    h, cache = rnn.rnn_forward(**inputs, mask=mask)
-    dh = rng.standard_normal(h.shape)
-    grads = dict(zip(GRAD_NAMES, rnn.rnn_backward(dh, cache), strict=True))
-    report = check_gradients(forward_with_mask(mask), inputs, grads, dh)
+    report = sequence_gradient_report(rng, make_params(rng, 3, 6, 4, 5), MASKS[pattern])
     assert report.passed, f"{pattern}: {report}"
 
 
@@ -89,10 +85,7 @@ def test_random_masks_backward_matches_numerical_gradient():
     for N, T in [(1, 4), (2, 5), (5, 3)]:
         inputs = make_params(rng, N, T, 3, 4)
         mask = rng.random((N, T)) < 0.5
-        h, cache = rnn.rnn_forward(**inputs, mask=mask)
-        dh = rng.standard_normal(h.shape)
-        grads = dict(zip(GRAD_NAMES, rnn.rnn_backward(dh, cache), strict=True))
-        report = check_gradients(forward_with_mask(mask), inputs, grads, dh)
+        report = sequence_gradient_report(rng, inputs, mask)
         assert report.passed, f"mask {mask.astype(int).tolist()}: {report}"
 
 
