@@ -6,7 +6,7 @@ Agreement with Keras's SimpleRNN is tested in test_keras_io.py.
 
 import numpy as np
 import pytest
-from fixtures import wrong_rnn
+from mistakes import wrong_rnn
 
 from rnnlib import checks, rnn
 from rnnlib.gradcheck import check_gradients

@@ -12,7 +12,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # conda-forge's "tensorflow" is the CPU build; pip needs the explicit -cpu wheel on Linux x86-64.
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
 CONDA_ONLY = {"python", "pip"}

@@ -5,7 +5,7 @@ Agreement with Keras is tested in test_keras_io.py (live) and test_golden.py (fi
 
 import numpy as np
 import pytest
-from fixtures import wrong_gated
+from mistakes import wrong_gated
 
 from rnnlib import lstm
 from rnnlib.gates import LSTM_GATES, split_gates

@@ -5,7 +5,7 @@ Agreement with Keras is tested in test_keras_io.py (live) and test_golden.py (fi
 
 import numpy as np
 import pytest
-from fixtures import wrong_gated
+from mistakes import wrong_gated
 
 from rnnlib import gru
 from rnnlib.gates import GRU_GATES, split_gates

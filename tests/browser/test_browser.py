@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser.lab_page import (
+from .lab_page import (
     WidgetSpec,
     click_menu,
     move_widget,
@@ -42,11 +42,11 @@ from browser.lab_page import (
     wait_for,
     widget_images,
 )
-from browser.lab_server import LabServer, lab_environment, start_lab
+from .lab_server import LabServer, lab_environment, start_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 README_SCREENSHOT = REPO / "docs" / "img" / "notebook-widget.png"
 # Debian's flags for a headless Chromium on a closed network (see tools/ensure-chromium.sh).
