@@ -25,6 +25,7 @@ _SUBMODULES = (
     "gradcheck",
     "data",
     "checks",
+    "grading",
     "training",
     "keras_io",
     "datasets",

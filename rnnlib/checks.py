@@ -7,18 +7,14 @@ came, and (where it can tell) the likely mistake::
     AssertionError: h has shape (5, 3, 4), expected (3, 5, 4).
       Likely mistake: the same sizes in a different order: ...
 
-Hidden tests compare a student's function with rnnlib's reference on fresh random inputs
-(:func:`check_against_reference`) and make sure it does not simply call the reference
-(:func:`reference_blocked`). Used from notebook 01 on.
+These are the messages a student sees. The machinery that compares with rnnlib's reference on
+fresh random inputs and blocks the reference while the student's code runs is in
+:mod:`rnnlib.grading`. Used from notebook 01 on.
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
-import functools
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -139,7 +135,9 @@ def check_close(name: str, got, expected, atol: float = 1e-6, rtol: float = 1e-5
 
     diagnoses: maps a mistake ("forgot the bias") to the array that mistake produces;
         when ``got`` matches one of them the message names it.
-    The message gives the number of wrong entries, the largest error and where it is.
+    Shape and type come before values: integer or boolean results where floats are expected
+    are reported as such (a buffer made with an integer dtype silently truncates). The
+    message gives the number of wrong entries, the largest error and where it is.
     """
     expected = np.asarray(expected)
     if not (isinstance(got, (np.ndarray, np.generic, int, float)) or _numeric_list(got)):
@@ -152,6 +150,13 @@ def check_close(name: str, got, expected, atol: float = 1e-6, rtol: float = 1e-5
         check_shape(name, got_arr, expected.shape, hint=_mistake_line(matched))
     if not (_is_numeric(got_arr)):
         raise AssertionError(f"{name} should hold numbers, got dtype {got_arr.dtype}.")
+    if np.issubdtype(expected.dtype, np.floating) and not np.issubdtype(got_arr.dtype,
+                                                                         np.floating):
+        raise AssertionError(
+            f"{name} has dtype {got_arr.dtype}, expected floating-point values.\n"
+            "  Likely mistake: an array created with an integer or boolean dtype (np.zeros_like "
+            "of an integer array, dtype=int) cuts every value it stores to a whole number; "
+            "create it with a float dtype.")
     with np.errstate(all="ignore"):  # inf - inf etc. must not warn in a test cell
         message = _value_message(name, got_arr.astype(np.float64),
                                  expected.astype(np.float64), atol, rtol, matched)
@@ -236,93 +241,6 @@ def _value_mistakes(g, e, bad, atol, rtol) -> list[str]:
     return found
 
 
-# ----------------------------------------------------------------------------- reference
-
-
-def check_against_reference(student_fn: Callable, reference_fn: Callable,
-                            make_inputs: Callable[[np.random.Generator], dict], trials: int = 3,
-                            seed: int | None = None, atol: float = 1e-6, rtol: float = 1e-5,
-                            diagnoses: Mapping[str, Callable] | None = None,
-                            outputs: Sequence[int] | Mapping[str, int] | None = None) -> None:
-    """Asserts that ``student_fn`` agrees with ``reference_fn`` on fresh random inputs.
-
-    make_inputs: ``rng -> dict`` of keyword arguments; each function gets its own deep
-        copy, so changing the inputs in place cannot affect the other one.
-    outputs: which elements of a tuple output to compare, as indices or ``{name: index}``.
-        By default every element that is an array or a number is compared and the rest
-        (caches) are skipped.
-    diagnoses: maps a mistake to a wrong implementation with the same signature; when the
-        student's output matches one of them the message names the mistake.
-    """
-    rng = np.random.default_rng(seed)
-    fn_name = getattr(student_fn, "__name__", "your function")
-    for trial in range(trials):
-        inputs = make_inputs(rng)
-        context = (f"{fn_name} disagrees with the reference on random trial {trial + 1} "
-                   f"of {trials} (inputs: {_describe_inputs(inputs)})")
-        with _references_allowed():  # the reference side may be a lambda calling rnnlib
-            expected = reference_fn(**copy.deepcopy(inputs))
-        try:
-            got = student_fn(**copy.deepcopy(inputs))
-        except Exception as exc:
-            raise AssertionError(f"{fn_name} raised {type(exc).__name__} on random inputs "
-                                 f"({_describe_inputs(inputs)}):\n  {exc}") from exc
-        selected = _select_outputs(expected, outputs)
-        wrong_outputs = {}
-        for label, wrong_fn in (diagnoses or {}).items():
-            try:
-                with _references_allowed():
-                    wrong_outputs[label] = wrong_fn(**copy.deepcopy(inputs))
-            except Exception:  # noqa: BLE001 - a diagnosis that cannot run is just skipped
-                continue
-        for key, out_name in selected:
-            wrong = {}
-            for label, value in wrong_outputs.items():
-                with contextlib.suppress(AssertionError, LookupError, TypeError):
-                    wrong[label] = _pick(value, key, expected, fn_name)
-            exp_value = expected if key is None else expected[key]
-            out_name = f"{fn_name} {out_name}"
-            try:
-                got_value = _pick(got, key, expected, fn_name)
-                _check_kind(out_name, got_value, exp_value)
-                check_close(out_name, got_value, exp_value, atol, rtol, diagnoses=wrong)
-            except AssertionError as exc:
-                raise AssertionError(f"{context}.\n{exc}") from None
-
-
-def _select_outputs(expected, outputs) -> list[tuple[object, str]]:
-    """(key, name) of the outputs to compare; key None means the whole output."""
-    if isinstance(outputs, Mapping):
-        return [(index, name) for name, index in outputs.items()]
-    if isinstance(expected, Mapping):
-        keys = outputs if outputs is not None else [k for k, v in expected.items()
-                                                    if _comparable(v)]
-        return [(k, f"output {k!r}") for k in keys]
-    if isinstance(expected, tuple):
-        keys = outputs if outputs is not None else [i for i, v in enumerate(expected)
-                                                    if _comparable(v)]
-        return [(i, f"output [{i}]") for i in keys]
-    if outputs is not None:
-        raise ValueError("check_against_reference: outputs= given but the reference returns "
-                         f"a single {type(expected).__name__}, not a tuple")
-    return [(None, "output")]
-
-
-def _pick(got, key, expected, fn_name):
-    """The element ``key`` of the student's output, with a clear error if it is missing."""
-    if key is None:
-        return got
-    if isinstance(expected, Mapping):
-        if not isinstance(got, Mapping) or key not in got:
-            raise AssertionError(f"{fn_name} should return a dict with key {key!r}, got "
-                                 f"{_describe(got)}.")
-        return got[key]
-    if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-        raise AssertionError(f"{fn_name} should return a tuple of {len(expected)} items, got "
-                             f"{_describe(got)}.")
-    return got[key]
-
-
 def _check_kind(name, got, expected) -> None:
     """Float, integer and boolean results are not interchangeable (a mask must be bool)."""
     if not isinstance(got, np.ndarray) or not isinstance(expected, np.ndarray):
@@ -334,78 +252,9 @@ def _check_kind(name, got, expected) -> None:
             return
 
 
-def _comparable(value) -> bool:
-    """Arrays and numbers are compared; caches, None and other objects are skipped."""
-    return isinstance(value, (np.ndarray, np.generic, int, float)) or _numeric_list(value)
-
-
 def _numeric_list(value) -> bool:
     return isinstance(value, list) and len(value) > 0 and all(
         isinstance(v, (int, float, np.ndarray, np.generic)) for v in value)
-
-
-# ----------------------------------------------------------------------------- blocking
-
-
-@contextlib.contextmanager
-def reference_blocked(*functions: Callable, namespace: dict | None = None) -> Iterator[None]:
-    """While active, calling any of ``functions`` from outside rnnlib raises AssertionError.
-
-    Patches the attribute on the function's defining module (``rl.rnn.rnn_forward``), every
-    other name of that module bound to it, and every name in ``namespace`` (e.g. a
-    notebook's ``globals()``) bound to it; restores them all on exit, even after an error.
-    rnnlib's own code keeps working (a reference built on another one still runs), and so
-    does the reference side of :func:`check_against_reference` (``reference_fn`` and the
-    ``diagnoses``, e.g. ``lambda **kw: rl.rnn.rnn_forward(**kw)[0]``).
-    """
-    patches: list[tuple[dict, str, object]] = []
-    try:
-        for fn in functions:
-            original = getattr(fn, "__rnnlib_reference__", fn)
-            blocker = _blocker(original)
-            places = []
-            module = sys.modules.get(getattr(original, "__module__", None) or "")
-            if module is not None:
-                places.append(vars(module))
-            if namespace is not None:
-                places.append(namespace)
-            for place in places:
-                for key, value in list(place.items()):
-                    if getattr(value, "__rnnlib_reference__", value) is original:
-                        patches.append((place, key, value))
-                        place[key] = blocker
-        yield
-    finally:
-        for place, key, value in reversed(patches):
-            place[key] = value
-
-
-_allowed_depth = 0  # > 0 while check_against_reference runs the reference side
-
-
-@contextlib.contextmanager
-def _references_allowed() -> Iterator[None]:
-    global _allowed_depth
-    _allowed_depth += 1
-    try:
-        yield
-    finally:
-        _allowed_depth -= 1
-
-
-def _blocker(original: Callable) -> Callable:
-    name = f"{original.__module__}.{getattr(original, '__qualname__', original.__name__)}"
-
-    @functools.wraps(original)
-    def blocked(*args, **kwargs):
-        caller = sys._getframe(1).f_globals.get("__name__", "")
-        if _allowed_depth or caller == "rnnlib" or caller.startswith("rnnlib."):
-            return original(*args, **kwargs)  # rnnlib's own references may build on it
-        raise AssertionError(f"Your code called rnnlib's reference {name}: write it "
-                             "yourself (this test checks your own implementation).")
-
-    blocked.__rnnlib_reference__ = original
-    return blocked
 
 
 # ----------------------------------------------------------------------------- messages

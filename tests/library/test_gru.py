@@ -220,7 +220,7 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_checks_accept_a_correct_answer(case, reset_after):
     """Does check_against_reference accept an independent correct implementation?"""
-    from rnnlib.checks import check_against_reference
+    from rnnlib.grading import check_against_reference
 
     reference, make_inputs, correct, _ = CASES[case]
     check_against_reference(correct, reference, make_inputs(reset_after), trials=3, seed=0)
@@ -232,7 +232,7 @@ def test_checks_accept_a_correct_answer(case, reset_after):
 def test_checks_reject_wrong_answer(case, label):
     """Does check_against_reference reject each plausible wrong implementation
     (with the reset_after setting where the mistake shows)?"""
-    from rnnlib.checks import check_against_reference
+    from rnnlib.grading import check_against_reference
 
     reference, make_inputs, _, wrong = CASES[case]
     rejected = []
