@@ -1,0 +1,211 @@
+"""Benchmark of notebook 06: SimpleRNN, LSTM (Keras default vs chrono init) and GRU on the
+adding problem and the copy task, at matched parameter counts (about 4.4k), each against the
+baseline that has no memory.
+
+    TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/gated_adding.py            # full table
+    .venv/bin/python benchmarks/gated_adding.py --task adding --lengths 200 --seconds 45
+
+Adding problem (rnnlib.datasets.adding_problem): one recurrent layer, Dense(1), MSE; the
+baseline predicts the mean, MSE 1/6 = 0.167. Copy task (rnnlib.datasets.copy_task, length 10,
+8 symbols, the given delay): one-hot input, one recurrent layer with return_sequences,
+Dense(10) softmax; the baseline is the memoryless strategy's cross-entropy per step.
+Every model trains with Adam (clipnorm 1, batch 64) on ``--n-train`` sequences until
+``--seconds`` of training have passed (checked after every batch) or ``--epochs`` epochs are
+done, and is scored on 2,000 held-out sequences. Seeds fix the data and the initial weights;
+the time budget means a loaded machine trains fewer steps, so the JSON records the steps each
+run made and the load. Writes benchmarks/results/gated_adding.json (merging with what is
+there: runs are keyed by task, length, model and seed). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import rnnlib as rl  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results" / "gated_adding.json"
+MODELS = ("simple_rnn", "lstm", "lstm_chrono", "gru")
+TARGET_PARAMS = 4400  # matched parameter budget (recurrent layer + output layer)
+N_TEST = 2000
+COPY_LENGTH, COPY_SYMBOLS = 10, 8
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "logical_cores": os.cpu_count(), "platform": platform.platform(),
+            "python": sys.version.split()[0]}
+
+
+def units_for(model: str, input_dim: int, out_dim: int, target: int = TARGET_PARAMS) -> int:
+    """Hidden units whose layer + Dense(out_dim) parameter count is closest to ``target``."""
+    cell = "lstm" if model.startswith("lstm") else model
+
+    def total(H):
+        return rl.keras_io.count_params(cell, input_dim, H) + (H + 1) * out_dim
+
+    return min(range(1, 200), key=lambda H: abs(total(H) - target))
+
+
+def build(model: str, task: str, length: int, lr: float, seed: int):
+    """A compiled Keras model for ``task``; chrono init uses max_len = ``length``."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    in_dim, out_dim = (2, 1) if task == "adding" else (COPY_SYMBOLS + 2, COPY_SYMBOLS + 2)
+    H = units_for(model, in_dim, out_dim)
+    seqs = task == "copy"
+    layer = {
+        "simple_rnn": lambda: keras.layers.SimpleRNN(H, return_sequences=seqs),
+        "lstm": lambda: keras.layers.LSTM(H, return_sequences=seqs),
+        "lstm_chrono": lambda: keras.layers.LSTM(H, return_sequences=seqs),
+        "gru": lambda: keras.layers.GRU(H, return_sequences=seqs),
+    }[model]()
+    head = (keras.layers.Dense(1) if task == "adding"
+            else keras.layers.Dense(out_dim, activation="softmax"))
+    net = keras.Sequential([keras.Input((length, in_dim)), layer, head], name=model)
+    if model == "lstm_chrono":
+        rl.init.apply_chrono(layer, max_len=length, seed=seed)
+    loss = "mse" if task == "adding" else "sparse_categorical_crossentropy"
+    net.compile(optimizer=keras.optimizers.Adam(lr, clipnorm=1.0), loss=loss)
+    return net
+
+
+def data(task: str, length: int, n: int, seed: int):
+    """(X, y) float inputs for the model; ``length`` is T (adding) or the delay (copy)."""
+    if task == "adding":
+        return rl.datasets.adding_problem(n, length, seed=seed)
+    X, y = rl.datasets.copy_task(n, COPY_LENGTH, COPY_SYMBOLS, delay=length, seed=seed)
+    return rl.data.one_hot(X, COPY_SYMBOLS + 2), y
+
+
+def baseline(task: str, length: int) -> float:
+    if task == "adding":
+        return rl.datasets.ADDING_PROBLEM_BASELINE_MSE
+    return rl.datasets.copy_task_baseline(COPY_LENGTH, COPY_SYMBOLS, delay=length)
+
+
+def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=0,
+        batch_size=64) -> dict:
+    import keras
+
+    X, y = data(task, length, n_train, seed=1000 + seed)
+    X_test, y_test = data(task, length, N_TEST, seed=999_999)
+    steps_T = X.shape[1]
+    net = build(model, task, steps_T, lr, seed)
+
+    class TimeLimit(keras.callbacks.Callback):
+        """Stops after ``seconds`` of training, counted from the end of the first batch
+        (which also traces the graph), or after ``max_batches`` batches."""
+
+        def __init__(self):
+            super().__init__()
+            self.start, self.batches, self.trace_s = time.perf_counter(), 0, 0.0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+            now = time.perf_counter()
+            if self.batches == 1:
+                self.trace_s, self.start = now - self.start, now
+            if now - self.start > seconds or (max_batches and self.batches >= max_batches):
+                self.model.stop_training = True
+
+    limit = TimeLimit()
+    hist = net.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[limit])
+    train_s = time.perf_counter() - limit.start
+    pred = net.predict(X_test, batch_size=500, verbose=0)
+    if task == "adding":
+        metric = float(np.mean((pred[:, 0] - y_test) ** 2))
+    else:
+        p = np.take_along_axis(pred, y_test[..., None], axis=-1)[..., 0]  # (N, T)
+        metric = float(-np.mean(np.log(np.clip(p, 1e-12, 1.0))))
+    return {
+        "task": task, "length": int(length), "T": int(steps_T), "model": model, "seed": seed,
+        "params": int(net.count_params()), "units": int(net.layers[0].units),
+        "metric": "mse" if task == "adding" else "cross_entropy_nats_per_step",
+        "value": round(metric, 6), "baseline": round(baseline(task, length), 6),
+        "train_seconds": round(train_s, 1), "first_batch_seconds": round(limit.trace_s, 1),
+        "batches": limit.batches, "batch_size": batch_size,
+        "epochs_done": len(hist.history["loss"]), "lr": lr, "n_train": n_train,
+        "final_train_loss": round(float(hist.history["loss"][-1]), 6),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--task", choices=("adding", "copy", "both"), default="both")
+    p.add_argument("--lengths", default="100,200", help="adding: T; copy: the delay")
+    p.add_argument("--copy-delays", default="50,100", help="delays when --task both")
+    p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--seeds", default="0")
+    p.add_argument("--n-train", type=int, default=10_000)
+    p.add_argument("--seconds", type=float, default=45.0, help="training budget per run")
+    p.add_argument("--epochs", type=int, default=1000)
+    p.add_argument("--max-batches", type=int, default=0, help="stop after this many (0: no cap)")
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--out", type=Path, default=RESULTS)
+    args = p.parse_args(argv)
+
+    import keras
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")  # retracing notes: one model per run is expected
+    plan = []
+    lengths = [int(v) for v in args.lengths.split(",")]
+    if args.task in ("adding", "both"):
+        plan += [("adding", L) for L in lengths]
+    if args.task == "copy":
+        plan += [("copy", L) for L in lengths]
+    if args.task == "both":
+        plan += [("copy", int(v)) for v in args.copy_delays.split(",")]
+
+    existing = json.loads(args.out.read_text()) if args.out.exists() else {}
+    runs = {(r["task"], r["length"], r["model"], r["seed"]): r for r in existing.get("runs", [])}
+    for task, length in plan:
+        for model in args.models.split(","):
+            for seed in (int(s) for s in args.seeds.split(",")):
+                r = run(task, length, model, seed, n_train=args.n_train, seconds=args.seconds,
+                        epochs=args.epochs, lr=args.lr, max_batches=args.max_batches)
+                runs[(task, length, model, seed)] = r
+                print(f"{task:6s} {length:4d} {model:12s} seed {seed}: {r['metric']} "
+                      f"{r['value']:.4f} (baseline {r['baseline']:.4f}) {r['params']} params, "
+                      f"{r['train_seconds']} s, {r['batches']} batches", flush=True)
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(json.dumps({
+                    "benchmark": "adding problem and copy task: SimpleRNN, LSTM, LSTM + chrono "
+                                 "init, GRU at about 4.4k parameters (notebook 06)",
+                    "command": "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/gated_adding.py",
+                    "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "machine": machine(),
+                    "versions": {"numpy": np.__version__, "tensorflow": tf.__version__,
+                                 "keras": keras.__version__},
+                    "runs": sorted(runs.values(), key=lambda r: (r["task"], r["length"],
+                                                                 MODELS.index(r["model"]),
+                                                                 r["seed"])),
+                }, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
