@@ -29,6 +29,11 @@ _SUBMODULES = (
     "training",
     "keras_io",
     "datasets",
+    "text",
+    "ngram",
+    "optim",
+    "checkpoint",
+    "char_rnn",
     "plot",
     "widgets",
 )
