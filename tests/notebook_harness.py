@@ -1,5 +1,5 @@
 """Run a notebook once in one kernel, then re-run chosen cells in it: the cheap way to try many
-wrong answers (tests/test_wrong_answers.py).
+wrong answers (tests/notebooks/test_wrong_answers.py).
 
     session = NotebookSession(solution_path, workdir)   # copies the assignment, starts a kernel,
     session.run_all()                                   # runs the notebook top to bottom
@@ -11,20 +11,16 @@ A test cell passes when nbgrader would give it full marks (no error, nothing on 
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.utils import determine_grade
 
 from autograder import notebooks as nbs
-from autograder.notebooks import CELL_TIMEOUT, copy_assignment, kernel_env  # noqa: F401
-
-WRONG_ANSWERS_DIR = nbs.course_root() / "tests" / "wrong_answers"
+from autograder.execute import CELL_TIMEOUT, copy_assignment, kernel_env, notebook_client
 
 
 def error_summary(cell) -> str:
@@ -36,6 +32,18 @@ def error_summary(cell) -> str:
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
             return f"stderr: {out.get('text', '')}"[:2000]
     return "no error"
+
+
+def points(cell) -> float:
+    """The points a test cell is worth."""
+    return float(nbs.nbgrader_meta(cell).get("points", 0))
+
+
+def first_line(cell) -> str:
+    """The first line of what a failing cell shows the student ('' when it passed)."""
+    if passes(cell):
+        return ""
+    return error_summary(cell).strip().splitlines()[0][:200] if error_summary(cell) else ""
 
 
 def passes(cell) -> bool:
@@ -57,7 +65,7 @@ class NotebookSession:
     workdir: Path
     timeout: int = CELL_TIMEOUT
     nb: nbformat.NotebookNode = field(init=False)
-    client: NotebookClient = field(init=False)
+    client: object = field(init=False)
     run_seconds: float = field(init=False, default=0.0)
     errors: list[str] = field(init=False, default_factory=list)
 
@@ -66,14 +74,8 @@ class NotebookSession:
         self.nb = nbs.read(local)
         self.original = [cell.source for cell in self.nb.cells]
         self.nb.cells.append(nbformat.v4.new_code_cell(""))  # scratch slot for ad-hoc code
-        self.client = NotebookClient(
-            self.nb,
-            timeout=self.timeout,
-            kernel_name="python3",
-            allow_errors=True,
-            interrupt_on_timeout=True,
-            resources={"metadata": {"path": str(Path(self.workdir))}},
-        )
+        self.client = notebook_client(self.nb, self.workdir, timeout=self.timeout,
+                                      allow_errors=True)
         self.client.km = self.client.create_kernel_manager()
         self.client.start_new_kernel(env=kernel_env())
         self.client.start_new_kernel_client()
@@ -137,33 +139,3 @@ class NotebookSession:
             self.client._cleanup_kernel()
         except Exception:  # noqa: BLE001 - the kernel may be gone already
             pass
-
-
-# ---- wrong-answer fixtures -------------------------------------------------------------------
-
-
-def load_wrong_answers(notebook_id: str, directory: Path = WRONG_ANSWERS_DIR) -> dict | None:
-    """WRONG_ANSWERS of tests/wrong_answers/<notebook id>.py, or None when there is no file.
-
-    Loaded by path: file names start with digits, so they are not importable modules.
-    """
-    path = Path(directory) / f"{notebook_id}.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(f"wrong_answers_{notebook_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    answers = getattr(module, "WRONG_ANSWERS", None)
-    if not isinstance(answers, dict):
-        raise TypeError(f"{path} must define WRONG_ANSWERS = {{grade_id: [(label, source), ...]}}")
-    return answers
-
-
-def wrong_answer_cases(root: Path | None = None, directory: Path = WRONG_ANSWERS_DIR):
-    """[(notebook path, grade_id, label, source)] for every fixture of every source notebook."""
-    cases = []
-    for path in nbs.notebooks(root, nbs.SOURCE_DIR):
-        for gid, entries in (load_wrong_answers(path.stem, directory) or {}).items():
-            for label, source in entries:
-                cases.append((path, gid, label, source))
-    return cases

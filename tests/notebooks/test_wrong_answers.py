@@ -1,132 +1,188 @@
-"""Do the exercises' tests reject plausible wrong answers, and accept the right one again?
+"""Do the exercises' tests give each plausible wrong answer the points the table says, never
+full marks, and nothing at all to an answer that calls a reference?
 
-Fixtures: tests/wrong_answers/<notebook id>.py holds
-    WRONG_ANSWERS = {"<answer grade_id>": [("<label>", "<full source of the answer cell>"), ...]}
-Each solution notebook runs once in one kernel (tests/notebook_harness.py); each wrong answer
-then replaces the answer cell, the cells up to the exercise's last test re-run, and at least one
-test `<grade_id>__*` must fail; with the right answer back, they must all pass.
+The catalogue (tests/mistakes/nb<notebook id>.py, docs/exercise-pattern.md) lists wrong answers
+as functions; a delegating answer is tried in four forms (direct call, name imported at module
+level, default argument, closure). Each solution notebook runs once in one kernel
+(tests/notebook_harness.py); each answer then replaces the answer cell, the cells up to the
+exercise's last test re-run, and the points of its passing test cells are what it earns. The
+right answer goes back after each exercise and must pass again.
+
+The points table of every notebook is kept in docs/wrong-answers/<notebook id>.md for
+instructors. The test fails while it differs from what was measured; regenerate it with
+    UPDATE_WRONG_ANSWERS=1 .venv/bin/python -m pytest tests/notebooks/test_wrong_answers.py
 """
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
 
 import notebook_harness as harness
 import pytest
+from mistakes import catalogue
 
 from autograder import notebooks as nbs
 
 ROOT = nbs.course_root()
 SOURCES = nbs.notebooks(ROOT, nbs.SOURCE_DIR)
-# per notebook, contiguous (one kernel each): the solution itself, every wrong answer, then
-# every test of the notebook again (no wrong answer left lasting damage in the kernel)
-CASES = [
-    case
-    for path in SOURCES
-    for case in [(path, None, "solution", None)]
-    + [c for c in harness.wrong_answer_cases(ROOT) if c[0] == path]
-    + [(path, None, "after", None)]
-    if harness.load_wrong_answers(path.stem)
-]
-MIN_WRONG_ANSWERS = 2
+TABLES = ROOT / "docs" / "wrong-answers"
+MIN_MISTAKES = 2
 
 
-def _case_id(path, grade_id, label):
-    return f"{path.stem}::{grade_id}::{label}" if grade_id else f"{path.stem}::{label}"
+@dataclass(frozen=True)
+class Row:
+    exercise: str
+    answer: str
+    earned: float
+    available: float
+    message: str
+
+    def key(self) -> tuple[str, str, str]:
+        return self.exercise, self.answer, f"{self.earned:g} / {self.available:g}"
 
 
-def _group(path):
-    # one worker per notebook, so its kernel runs the notebook once
-    return pytest.mark.xdist_group(f"wrong-answers-{path.stem}")
-
-
-@pytest.fixture(scope="session")
-def session_for(tmp_path_factory):
-    """A factory: the NotebookSession of a solution notebook, run once per pytest process.
-
-    One kernel at a time: asking for another notebook closes the previous one (the tests of a
-    notebook are collected, and sent to a worker, together), so memory stays flat however many
-    notebooks the course has."""
-    current = {}
-
-    def get(path):
-        if path not in current:
-            for session in current.values():
-                session.close()
-            current.clear()
-            session = harness.NotebookSession(path, tmp_path_factory.mktemp(path.stem))
-            session.run_all()
-            print(f"{path.stem}: solution notebook ran in {session.run_seconds:.1f} s")
-            current[path] = session
-        return current[path]
-
-    yield get
-    for session in current.values():
-        session.close()
+def _exercises(path):
+    return {gid: tests for _, gid, tests in nbs.exercises(nbs.read(path))}
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
-def test_every_exercise_has_wrong_answers(path):
-    """Does every exercise have at least two wrong-answer fixtures, each naming a real exercise?"""
+def test_every_exercise_has_mistakes_and_a_delegating_answer(path):
+    """Does every exercise have at least two plausible wrong answers and one delegating answer
+    (or a reason why there is nothing to delegate to), each naming a real exercise?"""
+    exercises = _exercises(path)
+    entries = catalogue.entries(path.stem)
+    module = f"tests/mistakes/nb{path.stem}.py"
+    assert entries or not exercises, f"{module} is missing: {path.name} has exercises"
+    unknown = sorted({e.exercise for e in entries} - set(exercises))
+    assert not unknown, f"{module} names no exercise of {path.name}: {unknown}"
+    no_reference = catalogue.no_reference(path.stem)
+    for gid in exercises:
+        mistakes = [e for e in entries if e.exercise == gid and not e.delegating]
+        delegating = [e for e in entries if e.exercise == gid and e.delegating]
+        assert len(mistakes) >= MIN_MISTAKES, (
+            f"{module}: {gid} has {len(mistakes)} @mistake answers, expected >= {MIN_MISTAKES}")
+        assert delegating or gid in no_reference, (
+            f"{module}: {gid} has no @delegates answer (the answer that calls the reference) "
+            "and is not listed in NO_REFERENCE")
+    answers = {gid: nb_cell.source for gid, nb_cell in _answer_cells(path).items()}
+    for entry in entries:
+        assert entry.source.strip() != answers.get(entry.exercise, "").strip(), (
+            f"{module}: '{entry.label}' is the solution itself")
+
+
+def _answer_cells(path):
     nb = nbs.read(path)
-    exercise_ids = [gid for _, gid, _ in nbs.exercises(nb)]
-    fixtures = harness.load_wrong_answers(path.stem) or {}
-    lacking = [
-        f"{gid} ({len(fixtures.get(gid, []))})"
-        for gid in exercise_ids
-        if len(fixtures.get(gid, [])) < MIN_WRONG_ANSWERS
-    ]
-    unknown = sorted(set(fixtures) - set(exercise_ids))
-    file = harness.WRONG_ANSWERS_DIR / f"{path.stem}.py"
-    assert not unknown, f"{file}: WRONG_ANSWERS names no exercise of {path.name}: {unknown}"
-    assert not lacking, (
-        f"{file}{'' if file.exists() else ' (missing)'}: exercises with fewer than "
-        f"{MIN_WRONG_ANSWERS} wrong answers: {', '.join(lacking)}"
-    )
-    answers = {gid: nb.cells[i].source.strip() for i, gid, _ in nbs.exercises(nb)}
-    for gid, entries in fixtures.items():
-        for entry in entries:
-            assert isinstance(entry, tuple) and len(entry) == 2, f"{file}: {gid}: {entry!r}"
-            label, source = entry
-            assert label and isinstance(source, str), f"{file}: {gid}: bad entry {label!r}"
-            assert source.strip() != answers.get(gid), f"{file}: {gid}: '{label}' is the solution"
+    return {gid: nb.cells[i] for i, gid, _ in nbs.exercises(nb)}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "path, grade_id, label, source",
-    [
-        pytest.param(path, gid, label, source, id=_case_id(path, gid, label), marks=_group(path))
-        for path, gid, label, source in CASES
-    ],
+    "path",
+    [pytest.param(p, marks=pytest.mark.xdist_group(f"wrong-answers-{p.stem}")) for p in SOURCES],
+    ids=lambda p: p.stem,
 )
-def test_wrong_answer_is_rejected(session_for, path, grade_id, label, source):
-    """Does at least one test of the exercise fail on this wrong answer, and do all pass again
-    once the right answer is back? (First, per notebook: does the solution pass every test?)"""
-    session = session_for(path)
-    if label == "after":
-        tests = [i for i, cell in enumerate(session.nb.cells) if nbs.is_test(cell)]
-        failing = {
-            nbs.grade_id(cell): harness.error_summary(cell)
-            for cell in (session.run_cell(i) for i in tests)
-            if not harness.passes(cell)
-        }
-        assert not failing, f"after the wrong answers, tests of {path.name} fail: {failing}"
-        return
-    if grade_id is None:
-        assert not session.errors, f"{path.name} fails in the harness:\n  " + "\n  ".join(
-            session.errors
-        )
-        return
-    if session.errors:
-        pytest.fail(f"{path.name} does not pass its own tests (see its '::solution' case)")
+def test_wrong_answers_earn_what_the_table_says(path, tmp_path):
+    """Does the solution pass every test; does no wrong answer earn full marks and no
+    delegating answer any point; does the right answer pass again after each exercise; and
+    does every answer earn what docs/wrong-answers/<id>.md says?"""
+    entries = catalogue.entries(path.stem)
+    if not entries:
+        pytest.skip(f"{path.stem} has no catalogue of wrong answers")
+    session = harness.NotebookSession(path, tmp_path)
     try:
-        session.exercise(grade_id)
-    except KeyError as err:
-        pytest.fail(str(err))
+        errors = session.run_all()
+        assert not errors, f"{path.name} fails in the harness:\n  " + "\n  ".join(errors)
+        rows, problems = _try_all(session, entries)
+    finally:
+        session.close()
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+    _compare_with_table(path.stem, rows)
 
-    wrong = session.run_exercise(grade_id, source)
-    assert wrong, f"exercise {grade_id} has no test cells"
-    assert not all(harness.passes(cell) for cell in wrong.values()), (
-        f"wrong answer '{label}' to {grade_id} passes every test: {sorted(wrong)}"
-    )
 
-    right = session.run_exercise(grade_id)
-    broken = {gid: harness.error_summary(c) for gid, c in right.items() if not harness.passes(c)}
-    assert not broken, f"with the right answer back, tests of {grade_id} fail: {broken}"
+def _try_all(session, entries) -> tuple[list[Row], list[str]]:
+    rows, problems = [], []
+    by_exercise: dict[str, list] = {}
+    for entry in entries:
+        by_exercise.setdefault(entry.exercise, []).append(entry)
+    for exercise, answers in by_exercise.items():
+        for entry in answers:
+            results = session.run_exercise(exercise, entry.source)
+            if not results:
+                problems.append(f"exercise {exercise} has no test cells")
+                continue
+            cells = list(results.values())
+            available = sum(harness.points(c) for c in cells)
+            earned = sum(harness.points(c) for c in cells if harness.passes(c))
+            message = next((harness.first_line(c) for c in cells if not harness.passes(c)), "")
+            rows.append(Row(exercise, entry.label, earned, available, message))
+            if entry.delegating and earned > 0:
+                problems.append(f"{exercise}: '{entry.label}' earns {earned:g} points (must be 0)")
+            if not entry.delegating and earned >= available:
+                problems.append(f"{exercise}: wrong answer '{entry.label}' earns full marks")
+        right = session.run_exercise(exercise)
+        broken = {gid: harness.error_summary(c) for gid, c in right.items()
+                  if not harness.passes(c)}
+        if broken:
+            problems.append(f"with the right answer back, tests of {exercise} fail: {broken}")
+    return rows, problems
+
+
+# ---- the points table ------------------------------------------------------------------------
+
+
+def render(notebook_id: str, rows: list[Row]) -> str:
+    """The Markdown points table of a notebook."""
+    lines = [
+        f"# Wrong answers to {notebook_id} and the points they earn",
+        "",
+        "Each row is a plausible wrong answer from `tests/mistakes/"
+        f"nb{notebook_id}.py`, graded by the exercise's",
+        "own test cells (visible and hidden) in the solution notebook's kernel. Answers that",
+        "only call a reference (\"delegates\") must earn 0; no wrong answer may earn full marks.",
+        "Generated by `tests/notebooks/test_wrong_answers.py`; regenerate with",
+        "`UPDATE_WRONG_ANSWERS=1 .venv/bin/python -m pytest tests/notebooks/test_wrong_answers.py"
+        f" -k {notebook_id}`.",
+        "",
+        "| exercise | answer | points | first line the student sees |",
+        "|---|---|---|---|",
+    ]
+    for row in rows:
+        message = row.message.replace("|", "\\|").replace("`", "'")
+        lines.append(f"| `{row.exercise}` | {row.answer} | "
+                     f"{row.earned:g} / {row.available:g} | {message} |")
+    return "\n".join(lines) + "\n"
+
+
+def parse(text: str) -> set[tuple[str, str, str]]:
+    """(exercise, answer, points) of every row of a rendered table (messages are not compared:
+    they carry numbers that may differ in the last digit on another machine)."""
+    keys = set()
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if line.startswith("| `") and len(cells) >= 3:
+            keys.add((cells[0].strip("`"), cells[1], cells[2]))
+    return keys
+
+
+def _compare_with_table(notebook_id: str, rows: list[Row]) -> None:
+    table = TABLES / f"{notebook_id}.md"
+    text = render(notebook_id, rows)
+    if os.environ.get("UPDATE_WRONG_ANSWERS"):
+        table.parent.mkdir(parents=True, exist_ok=True)
+        table.write_text(text, encoding="utf-8")
+        return
+    assert table.exists(), (f"{table} is missing: run with UPDATE_WRONG_ANSWERS=1 to write it "
+                            "and review it")
+    measured, kept = parse(text), parse(table.read_text(encoding="utf-8"))
+    assert measured == kept, (
+        f"{table} is out of date (run with UPDATE_WRONG_ANSWERS=1 and review the diff):\n"
+        f"  measured, not in the table: {sorted(measured - kept)}\n"
+        f"  in the table, not measured: {sorted(kept - measured)}")
+
+
+def test_render_and_parse_agree():
+    """Does a rendered table parse back to its rows, with a '|' in a message escaped?"""
+    rows = [Row("f", "forgot the bias", 1, 3, "AssertionError: a | b"),
+            Row("f", "delegates: closure", 0, 3, "AssertionError: x")]
+    assert parse(render("00_x", rows)) == {r.key() for r in rows}
