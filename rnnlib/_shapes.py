@@ -1,4 +1,5 @@
-"""Argument checks shared by rnnlib's functions: shapes, dtypes, masks and upstream gradients.
+"""Argument checks shared by rnnlib's functions: shapes, dtypes, masks, upstream gradients,
+caches and True/False flags.
 
 Every public function validates its inputs through a :class:`Dims` binder, so a
 wrong shape is reported with the argument's name, what was expected and what came::
@@ -39,7 +40,7 @@ class Dims:
                 f"{self.where}: {name} is None; expected an array of shape ({_pretty(spec)})"
             )
         arr = np.asarray(value)
-        if floating and not np.issubdtype(arr.dtype, np.floating):
+        if floating and not is_float32_or_64(arr.dtype):  # float16 is too coarse for 1e-5
             raise ValueError(
                 f"{self.where}: {name} should be a float array (float32 or float64), "
                 f"got dtype {arr.dtype}"
@@ -115,22 +116,62 @@ class Dims:
         )
 
 
+def is_float32_or_64(dtype) -> bool:
+    """True for float32 and float64 (either byte order), the dtypes rnnlib computes in."""
+    dtype = np.dtype(dtype)
+    return dtype.kind == "f" and dtype.itemsize in (4, 8)
+
+
 def result_dtype(*arrays) -> np.dtype:
     """The float dtype a function computes in: float32 when every input is float32."""
     return np.result_type(*[a for a in arrays if a is not None])
 
 
-def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype) -> np.ndarray:
+def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype,
+                   what: str = "the forward output") -> np.ndarray:
     """Checks an upstream gradient against the shape the forward pass produced."""
     arr = np.asarray(value)
     if arr.shape != tuple(shape):
         raise ValueError(
-            f"{where}: {name} should have the shape of the forward output {tuple(shape)}, "
-            f"got {arr.shape}"
+            f"{where}: {name} should have the shape of {what} {tuple(shape)}, got {arr.shape}"
         )
     if not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(f"{where}: {name} should be a float array, got dtype {arr.dtype}")
     return arr.astype(dtype, copy=False)
+
+
+def check_cache(where: str, cache, kind: type, made_by: str):
+    """Checks that ``cache`` is the ``kind`` named tuple that ``made_by`` returned.
+
+    A look-alike from outside rnnlib with the same fields is accepted (duck typing); None,
+    another rnnlib cache (e.g. a step cache given to a sequence backward) or anything else
+    raises a TypeError naming what was expected and what came.
+    """
+    if isinstance(cache, kind):
+        return cache
+    foreign = not type(cache).__module__.startswith("rnnlib")
+    if cache is not None and foreign and all(hasattr(cache, f) for f in kind._fields):
+        return cache
+    got = "None" if cache is None else type(cache).__name__
+    if isinstance(cache, tuple) and not hasattr(cache, "_fields"):
+        got = f"a tuple of {len(cache)} items"
+        if len(cache) == 2 and isinstance(cache[1], kind):
+            got += f" (the (out, cache) pair {made_by} returned: pass its second item)"
+    raise TypeError(f"{where}: cache should be the {kind.__name__} that {made_by} returned, "
+                    f"got {got}")
+
+
+def check_flag(where: str, name: str, value) -> bool:
+    """A True/False argument as a bool; a string such as ``"False"`` is a TypeError, not True.
+
+    NumPy bools count, 0-d arrays included (``check_gradients`` copies its inputs to arrays).
+    """
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, np.ndarray) and value.dtype == np.bool_ and value.ndim == 0
+    ):
+        return bool(value)
+    raise TypeError(f"{where}: {name} should be True or False, got {value!r} "
+                    f"({type(value).__name__})")
 
 
 def _pretty(spec: str) -> str:

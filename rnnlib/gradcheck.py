@@ -93,7 +93,8 @@ def check_gradients(
     """Compares analytic gradients with centred differences, one input at a time.
 
     forward: called as ``forward(**inputs)``; returns the output (first element if a tuple).
-    inputs: name -> float array (float64 for a meaningful check).
+    inputs: name -> array; float arrays (and ``grads``, ``dout``) must be float64, the only
+        precision in which centred differences are meaningful (ValueError otherwise).
     grads: name -> analytic gradient of ``sum(forward(**inputs) * dout)``; names not in
         ``grads`` are held fixed.
     Returns a :class:`GradientReport`; ``report.worst`` names the worst parameter. Notebook 04.
@@ -101,6 +102,8 @@ def check_gradients(
     missing = set(grads) - set(inputs)
     if missing:
         raise ValueError(f"check_gradients: gradients given for unknown inputs {sorted(missing)}")
+    _require_float64({**{f"inputs[{k!r}]": v for k, v in inputs.items()},
+                      **{f"grads[{k!r}]": v for k, v in grads.items()}, "dout": dout})
     values = {name: np.array(value, copy=True) for name, value in inputs.items()}
 
     def output():
@@ -112,3 +115,15 @@ def check_gradients(
         numeric = numerical_gradient(lambda _: output(), values[name], dout, h)
         errors[name] = rel_error(analytic, numeric)
     return GradientReport(errors, tol)
+
+
+def _require_float64(arrays: Mapping[str, object]) -> None:
+    """A float32 array would fail correct gradients: a step of h = 1e-5 is lost to rounding."""
+    for name, value in arrays.items():
+        dtype = getattr(value, "dtype", None)
+        if dtype is not None and np.issubdtype(dtype, np.floating) and dtype != np.float64:
+            raise ValueError(
+                f"check_gradients: {name} is {dtype}; a gradient check needs float64 "
+                "(in lower precision the finite differences are mostly rounding error, so "
+                "correct gradients fail). Convert with .astype(np.float64)"
+            )

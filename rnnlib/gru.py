@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims, check_upstream, result_dtype
+from rnnlib._shapes import Dims, check_cache, check_flag, check_upstream, result_dtype
 from rnnlib.gates import GRU_GATES, split_gates
 from rnnlib.layers import sigmoid
 
@@ -131,6 +131,7 @@ def gru_step_forward(x, prev_h, Wx, Wh, b, reset_after=True):
     b: (2, 3H) when reset_after else (3H,).
     Returns next_h (N, H) and a :class:`GRUStepCache`. Notebook 06.
     """
+    reset_after = check_flag("gru_step_forward", "reset_after", reset_after)
     dims = Dims("gru_step_forward")
     x = dims.array("x", x, "N D")
     prev_h = dims.array("prev_h", prev_h, "N H")
@@ -143,7 +144,7 @@ def gru_step_forward(x, prev_h, Wx, Wh, b, reset_after=True):
     b_in, b_rec = _split_bias(b, reset_after)  # (3H,), (3H,) or None
     xa = x @ Wx + b_in  # (N, 3H)
     gates, hr, next_h = _cell_forward(xa, prev_h, Wh, b_rec, reset_after)
-    return next_h, GRUStepCache(x, prev_h, Wx, Wh, gates, hr, bool(reset_after))
+    return next_h, GRUStepCache(x, prev_h, Wx, Wh, gates, hr, reset_after)
 
 
 def gru_step_backward(dnext_h, cache: GRUStepCache):
@@ -152,6 +153,7 @@ def gru_step_backward(dnext_h, cache: GRUStepCache):
     dnext_h: upstream gradient, (N, H). Returns dx (N, D), dprev_h (N, H), dWx (D, 3H),
     dWh (H, 3H), db ((2, 3H) or (3H,), like b). Notebook 06.
     """
+    cache = check_cache("gru_step_backward", cache, GRUStepCache, "gru_step_forward")
     dnext_h = check_upstream(
         "gru_step_backward", "dnext_h", dnext_h, cache.prev_h.shape, cache.gates.dtype
     )
@@ -170,6 +172,7 @@ def gru_forward(x, h0, Wx, Wh, b, reset_after=True, mask=None):
     else (3H,); mask: optional bool (N, T), True = real step.
     Returns h (N, T, H), the output at every step, and a :class:`GRUCache`. Notebook 06.
     """
+    reset_after = check_flag("gru_forward", "reset_after", reset_after)
     dims = Dims("gru_forward")
     x = dims.array("x", x, "N T D")
     h0 = dims.array("h0", h0, "N H")
@@ -201,22 +204,29 @@ def gru_forward(x, h0, Wx, Wh, b, reset_after=True, mask=None):
             h = np.where(m, next_h, h)  # (N, H) state carried at masked steps
             last_out = np.where(m, next_h, last_out)  # (N, H) output repeats at masked steps
             out[:, t] = last_out
-    return out, GRUCache(x, Wx, Wh, mask, prev_hs, gates, hrs, bool(reset_after), h)
+    return out, GRUCache(x, Wx, Wh, mask, prev_hs, gates, hrs, reset_after, h)
 
 
-def gru_backward(dh, cache: GRUCache):
+def gru_backward(dh, cache: GRUCache, dh_last=None):
     """Backward pass of :func:`gru_forward`: one reverse pass over time.
 
-    dh: upstream gradient of every output, (N, T, H).
-    Returns dx (N, T, D), dh0 (N, H), dWx (D, 3H), dWh (H, 3H), db (like b). Notebook 06.
+    dh: upstream gradient of every output, (N, T, H); dh_last: optional upstream gradient
+    of the final state ``cache.h_last``, (N, H) (truncated BPTT, an encoder feeding a
+    decoder). Returns dx (N, T, D), dh0 (N, H), dWx (D, 3H), dWh (H, 3H), db (like b).
+    Notebook 06.
     """
+    cache = check_cache("gru_backward", cache, GRUCache, "gru_forward")
     Wx, Wh, mask, reset_after = cache.Wx, cache.Wh, cache.mask, cache.reset_after
     N, T, H = cache.prev_h.shape
+    D = cache.x.shape[2]
     dh = check_upstream("gru_backward", "dh", dh, (N, T, H), cache.gates.dtype)
 
     dxa = np.empty_like(cache.gates)  # (N, T, 3H) gradients of the input pre-activations
     dha = np.empty_like(cache.gates)  # (N, T, 3H) gradients of the recurrent matmul outputs
     dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient reaching state h_t from later steps
+    if dh_last is not None:  # the final state is the state after the last real step
+        dh_state += check_upstream("gru_backward", "dh_last", dh_last, (N, H), dh.dtype,
+                                   "the final state h_last")
     dout_carry = np.zeros((N, H), dh.dtype)  # (N, H) gradient of a repeated output (masks)
     for t in reversed(range(T)):
         if mask is None:
@@ -236,11 +246,11 @@ def gru_backward(dh, cache: GRUCache):
     # shared weights: sum the per-step gradients with one matmul each
     dx = dxa @ Wx.T  # (N, T, D)
     dWx, dWh, db = _weight_grads(
-        cache.x.reshape(N * T, -1),  # (N*T, D)
+        cache.x.reshape(N * T, D),  # (N*T, D)
         cache.prev_h.reshape(N * T, H),  # (N*T, H)
         cache.hr.reshape(N * T, H),  # (N*T, H)
-        dxa.reshape(N * T, -1),  # (N*T, 3H)
-        dha.reshape(N * T, -1),  # (N*T, 3H)
+        dxa.reshape(N * T, _G * H),  # (N*T, 3H)
+        dha.reshape(N * T, _G * H),  # (N*T, 3H)
         reset_after,
     )
     return dx, dh_state, dWx, dWh, db

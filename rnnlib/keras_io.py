@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlib._shapes import Dims
+from rnnlib._shapes import Dims, check_flag
 
 _GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 _CELLS = {"SimpleRNNCell": "simple_rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
@@ -35,6 +35,8 @@ def count_params(
     """
     if cell not in _GATES:
         raise ValueError(f"count_params: cell should be one of {sorted(_GATES)}, got {cell!r}")
+    reset_after = check_flag("count_params", "reset_after", reset_after)
+    use_bias = check_flag("count_params", "use_bias", use_bias)
     for name, value in (("input_dim", input_dim), ("units", units)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"count_params: {name} should be a positive integer, got {value!r}")

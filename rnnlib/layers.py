@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims, check_upstream, result_dtype
+from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
 
 
 def sigmoid(x):
@@ -58,6 +58,7 @@ def embedding_backward(dout, cache: EmbeddingCache):
 
     dout: upstream gradient, (N, T, D). Returns dW (V, D). Notebook 04.
     """
+    cache = check_cache("embedding_backward", cache, EmbeddingCache, "embedding_forward")
     dout = check_upstream("embedding_backward", "dout", dout,
                           cache.x.shape + cache.W_shape[1:], cache.dtype)
     dW = np.zeros(cache.W_shape, cache.dtype)  # (V, D)
@@ -107,7 +108,9 @@ def temporal_affine_backward(dout, cache: AffineCache):
 
     dout: (N, T, M). Returns dx (N, T, D), dw (D, M), db (M,). Notebook 04.
     """
-    x, w = cache
+    if type(cache) is tuple and len(cache) == 2:  # a plain (x, w) pair works as well
+        cache = AffineCache(*cache)
+    x, w = check_cache("temporal_affine_backward", cache, AffineCache, "temporal_affine_forward")
     N, T, D = x.shape
     M = w.shape[1]
     dout = check_upstream("temporal_affine_backward", "dout", dout, (N, T, M), x.dtype)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims, check_upstream, result_dtype
+from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
 from rnnlib.gates import LSTM_GATES, split_gates
 from rnnlib.layers import sigmoid
 
@@ -109,6 +109,7 @@ def lstm_step_backward(dnext_h, dnext_c, cache: LSTMStepCache):
     dnext_h, dnext_c: upstream gradients, (N, H). Returns dx (N, D), dprev_h (N, H),
     dprev_c (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,). Notebook 06.
     """
+    cache = check_cache("lstm_step_backward", cache, LSTMStepCache, "lstm_step_forward")
     shape, dtype = cache.prev_h.shape, cache.gates.dtype
     dnext_h = check_upstream("lstm_step_backward", "dnext_h", dnext_h, shape, dtype)
     dnext_c = check_upstream("lstm_step_backward", "dnext_c", dnext_c, shape, dtype)
@@ -166,19 +167,31 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None, mask=None):
     return out, cache
 
 
-def lstm_backward(dh, cache: LSTMCache):
+def lstm_backward(dh, cache: LSTMCache, dh_last=None, dc_last=None):
     """Backward pass of :func:`lstm_forward`: one reverse pass over time.
 
-    dh: upstream gradient of every output, (N, T, H).
-    Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,). Notebook 06.
+    dh: upstream gradient of every output, (N, T, H); dh_last, dc_last: optional upstream
+    gradients of the final states ``cache.h_last`` and ``cache.c_last``, (N, H) (truncated
+    BPTT, an encoder feeding a decoder).
+    Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,), dc0 (N, H):
+    the forward's inputs in order, c0 last. Notebook 06.
     """
+    cache = check_cache("lstm_backward", cache, LSTMCache, "lstm_forward")
     x, Wx, Wh, mask = cache.x, cache.Wx, cache.Wh, cache.mask
     N, T, H = cache.prev_h.shape
+    D = x.shape[2]
     dh = check_upstream("lstm_backward", "dh", dh, (N, T, H), cache.gates.dtype)
 
     da = np.empty_like(cache.gates)  # (N, T, 4H) gradients of every step's pre-activations
     dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient reaching state h_t from later steps
     dc_state = np.zeros((N, H), dh.dtype)  # (N, H) same for c_t
+    # the final states are the states after the last real step
+    if dh_last is not None:
+        dh_state += check_upstream("lstm_backward", "dh_last", dh_last, (N, H), dh.dtype,
+                                   "the final state h_last")
+    if dc_last is not None:
+        dc_state += check_upstream("lstm_backward", "dc_last", dc_last, (N, H), dh.dtype,
+                                   "the final state c_last")
     dout_carry = np.zeros((N, H), dh.dtype)  # (N, H) gradient of a repeated output (masks)
     for t in reversed(range(T)):
         if mask is None:
@@ -201,9 +214,9 @@ def lstm_backward(dh, cache: LSTMCache):
             dc_state += dc_keep
 
     # shared weights: sum the per-step gradients with one matmul each
-    da_flat = da.reshape(N * T, -1)  # (N*T, 4H)
+    da_flat = da.reshape(N * T, _G * H)  # (N*T, 4H)
     dx = da @ Wx.T  # (N, T, D)
-    dWx = x.reshape(N * T, -1).T @ da_flat  # (D, 4H)
+    dWx = x.reshape(N * T, D).T @ da_flat  # (D, 4H)
     dWh = cache.prev_h.reshape(N * T, H).T @ da_flat  # (H, 4H)
     db = da_flat.sum(axis=0)  # (4H,)
-    return dx, dh_state, dWx, dWh, db
+    return dx, dh_state, dWx, dWh, db, dc_state

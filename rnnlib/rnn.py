@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims, check_upstream, result_dtype
+from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
 
 
 class RNNStepCache(NamedTuple):
@@ -67,6 +67,7 @@ def rnn_step_backward(dnext_h, cache: RNNStepCache):
     dnext_h: upstream gradient of next_h, (N, H); cache: from :func:`rnn_step_forward`.
     Returns dx (N, D), dprev_h (N, H), dWx (D, H), dWh (H, H), db (H,). Notebook 04.
     """
+    cache = check_cache("rnn_step_backward", cache, RNNStepCache, "rnn_step_forward")
     dnext_h = check_upstream("rnn_step_backward", "dnext_h", dnext_h, cache.next_h.shape,
                              cache.next_h.dtype)
     da = dnext_h * (1 - cache.next_h**2)  # (N, H) backprop through tanh
@@ -118,18 +119,24 @@ def rnn_forward(x, h0, Wx, Wh, b, mask=None):
     return out, RNNCache(x, Wx, Wh, mask, prev_hs, next_hs, h.copy())
 
 
-def rnn_backward(dh, cache: RNNCache):
+def rnn_backward(dh, cache: RNNCache, dh_last=None):
     """Backpropagation through time for :func:`rnn_forward`: one reverse pass.
 
-    dh: upstream gradient of every output, (N, T, H).
-    Returns dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,). Notebook 04.
+    dh: upstream gradient of every output, (N, T, H); dh_last: optional upstream gradient
+    of the final state ``cache.h_last``, (N, H) (truncated BPTT, an encoder feeding a
+    decoder). Returns dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,). Notebook 04.
     """
+    cache = check_cache("rnn_backward", cache, RNNCache, "rnn_forward")
     x, Wx, Wh, mask = cache.x, cache.Wx, cache.Wh, cache.mask
     N, T, H = cache.next_h.shape
+    D = x.shape[2]
     dh = check_upstream("rnn_backward", "dh", dh, (N, T, H), cache.next_h.dtype)
 
     da = np.empty_like(cache.next_h)  # (N, T, H) gradients of every step's pre-activation
     dstate = np.zeros((N, H), dh.dtype)  # (N, H) gradient reaching the state from later steps
+    if dh_last is not None:  # the final state is the state after the last real step
+        dstate += check_upstream("rnn_backward", "dh_last", dh_last, (N, H), dh.dtype,
+                                 "the final state h_last")
     dout_carry = np.zeros((N, H), dh.dtype)  # (N, H) gradient of a repeated output (masks)
     for t in reversed(range(T)):
         if mask is None:
@@ -149,7 +156,7 @@ def rnn_backward(dh, cache: RNNCache):
     # shared weights: the per-step gradients summed over N and T, one matmul each
     da_flat = da.reshape(N * T, H)  # (N*T, H)
     dx = da @ Wx.T  # (N, T, D)
-    dWx = x.reshape(N * T, -1).T @ da_flat  # (D, H)
+    dWx = x.reshape(N * T, D).T @ da_flat  # (D, H)
     dWh = cache.prev_h.reshape(N * T, H).T @ da_flat  # (H, H)
     db = da_flat.sum(axis=0)  # (H,)
     return dx, dstate, dWx, dWh, db

@@ -61,7 +61,7 @@ def test_gradients_match_fixture(name):
     """Does rnnlib's backward pass give the stored GradientTape gradients (rel. error 1e-5)?"""
     g = load(name)
     _, cache = forward(name, g)
-    grads = backward(name, g["dh"], cache)
+    grads = backward(name, g["dh"], cache)[:5]  # an LSTM's dc0 is checked live, test_keras_io
     for key, ours in zip(["dx", "dh0", "dWx", "dWh", "db"], grads, strict=True):
         assert ours.shape == g[key].shape, key
         assert rel_error(ours, g[key]) <= 1e-5, f"{key}: rel. error {rel_error(ours, g[key]):.1e}"

@@ -135,3 +135,33 @@ def test_check_gradients_rejects_unknown_names_and_respects_tol():
     grads = {"b": dout.sum(axis=0) * (1 + 1e-5)}
     assert not check_gradients(affine, inputs, grads, dout).passed
     assert check_gradients(affine, inputs, grads, dout, tol=1e-3).passed
+
+
+@pytest.mark.parametrize("where", ["inputs", "grads", "dout"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_check_gradients_asks_for_float64(where, dtype):
+    """Is a float32 (or float16) input, gradient or dout an error that says to use float64,
+    instead of a failed check of correct gradients?"""
+    inputs, dout = affine_inputs()
+    grads = {"b": dout.sum(axis=0)}
+    if where == "inputs":
+        inputs["x"] = inputs["x"].astype(dtype)
+    elif where == "grads":
+        grads["b"] = grads["b"].astype(dtype)
+    else:
+        dout = dout.astype(dtype)
+    with pytest.raises(ValueError, match=r"needs float64.*\.astype\(np\.float64\)") as info:
+        check_gradients(affine, inputs, grads, dout)
+    assert np.dtype(dtype).name in str(info.value)
+
+
+def test_check_gradients_ignores_non_float_inputs():
+    """Are integer, boolean and non-array inputs (a mask, a flag) left alone by the float64 rule?"""
+    inputs, dout = affine_inputs()
+
+    def masked_affine(x, W, b, mask, scale):
+        return (x @ W + b) * mask[:, None] * scale
+
+    inputs.update(mask=np.array([1, 0, 1, 1], bool), scale=2)
+    grads = {"b": (dout * inputs["mask"][:, None] * 2).sum(axis=0)}
+    assert check_gradients(masked_affine, inputs, grads, dout).passed

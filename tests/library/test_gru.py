@@ -76,6 +76,75 @@ def test_sequence_backward_gradients(reset_after, N, T, D, H, mask):
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
+def test_final_state_gradient(reset_after):
+    """With an upstream gradient of the final state (dh_last), are the gradients right to 1e-7,
+    also through trailing masked steps and fully masked rows?"""
+    rng = np.random.default_rng(9)
+    N, T, H = len(MASK_ROWS), 6, 3
+    inputs = params(rng, N, T, 2, H, reset_after)
+    inputs["mask"] = np.array(MASK_ROWS, bool)
+    dh, dh_last = rng.standard_normal((N, T, H)), rng.standard_normal((N, H))
+    _, cache = gru.gru_forward(**inputs)
+    dx, dh0, dWx, dWh, db = gru.gru_backward(dh, cache, dh_last=dh_last)
+
+    def outputs_and_final_state(**kw):
+        h, cache = gru.gru_forward(**kw)
+        return np.concatenate([h.reshape(N, -1), cache.h_last], axis=1)
+
+    dout = np.concatenate([dh.reshape(N, -1), dh_last], axis=1)
+    grads = dict(x=dx, h0=dh0, Wx=dWx, Wh=dWh, b=db)
+    report = check_gradients(outputs_and_final_state, inputs, grads, dout)
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("N, T", [(0, 3), (2, 0), (0, 0)])
+def test_empty_batch_or_sequence_gives_zero_gradients(N, T, reset_after):
+    """With N=0 or T=0, does gru_backward return zero gradients of the right shapes (and pass
+    dh_last straight to dh0 when there are no steps)?"""
+    p = params(np.random.default_rng(10), N, T, 2, 3, reset_after)
+    h, cache = gru.gru_forward(**p, mask=np.ones((N, T), bool))
+    assert h.shape == (N, T, 3)
+    dh_last = np.ones((N, 3))
+    dx, dh0, dWx, dWh, db = gru.gru_backward(h, cache, dh_last=dh_last)
+    assert dx.shape == (N, T, 2) and dh0.shape == (N, 3)
+    assert (dWx.shape, dWh.shape, db.shape) == ((2, 9), (3, 9), p["b"].shape)
+    assert not dWx.any() and not dWh.any() and not db.any()
+    if T == 0:
+        np.testing.assert_array_equal(dh0, dh_last)
+
+
+@pytest.mark.parametrize("reset_after", ["False", 0, None, np.array([True])])
+def test_reset_after_must_be_a_bool(reset_after):
+    """Is a reset_after that is not True or False (the string "False" is truthy) a TypeError?"""
+    p = params(np.random.default_rng(11), 2, 3, 2, 3, True)
+    p["reset_after"] = reset_after
+    with pytest.raises(TypeError, match="gru_forward: reset_after should be True or False"):
+        gru.gru_forward(**p)
+    with pytest.raises(TypeError, match="gru_step_forward: reset_after should be True or False"):
+        gru.gru_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"], reset_after)
+    np.testing.assert_array_equal(  # a NumPy bool is a bool
+        gru.gru_forward(**{**p, "reset_after": np.bool_(True)})[0],
+        gru.gru_forward(**{**p, "reset_after": True})[0],
+    )
+
+
+def test_backward_names_a_wrong_cache():
+    """Does a None or wrong-kind cache raise a TypeError saying what was expected and what came?"""
+    p = params(np.random.default_rng(12), 2, 3, 2, 3, True)
+    h, cache = gru.gru_forward(**p)
+    _, step_cache = gru.gru_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"])
+    for wrong, came in [(None, "got None"), (step_cache, "got GRUStepCache"),
+                        ((h, cache), "(out, cache) pair gru_forward returned")]:
+        with pytest.raises(TypeError, match="gru_backward: cache should be the GRUCache") as info:
+            gru.gru_backward(np.zeros_like(h), wrong)
+        assert came in str(info.value)
+    with pytest.raises(TypeError, match="the GRUStepCache that gru_step_forward returned, "
+                                        "got GRUCache"):
+        gru.gru_step_backward(np.zeros((2, 3)), cache)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
 def test_step_forward_matches_equations(reset_after):
     """Does a step follow Keras's code (not its docstring): order z, r, h, reset before/after?"""
     rng = np.random.default_rng(1)
@@ -157,6 +226,7 @@ def test_dtype_is_preserved(dtype, reset_after):
         (True, dict(Wx=np.zeros((2, 8))), ["Wx", "(2, 8)"]),
         (True, dict(h0=np.zeros((3, 3))), ["h0", "(3, 3)", "N=2"]),
         (True, dict(mask=np.ones(3, bool)), ["mask", "(3,)"]),
+        (True, dict(x=np.zeros((2, 3, 2), np.float16)), ["x", "float32 or float64", "float16"]),
     ],
 )
 def test_bad_arguments_are_named(reset_after, change, words):

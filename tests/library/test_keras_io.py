@@ -68,15 +68,17 @@ def rnnlib_backward(kind, dh, cache):
 
 
 def keras_forward_backward(layer, kind, x, h0, c0, mask, dh):
-    """Keras output; gradients of sum(output * dh) wrt x, h0, kernel, recurrent_kernel, bias."""
+    """Keras output; gradients of sum(output * dh) wrt x, h0, kernel, recurrent_kernel, bias
+    (and c0 for an LSTM)."""
     x_t, h0_t, c0_t = (tf.constant(v) for v in (x, h0, c0))
     with tf.GradientTape() as tape:
-        tape.watch([x_t, h0_t])
+        tape.watch([x_t, h0_t, c0_t])
         state = [h0_t, c0_t] if kind == "lstm" else [h0_t]
         y = layer(x_t, initial_state=state, mask=None if mask is None else tf.constant(mask))
         loss = tf.reduce_sum(y * dh)
     cell = layer.cell
-    grads = tape.gradient(loss, [x_t, h0_t, cell.kernel, cell.recurrent_kernel, cell.bias])
+    sources = [x_t, h0_t, cell.kernel, cell.recurrent_kernel, cell.bias]
+    grads = tape.gradient(loss, sources + ([c0_t] if kind == "lstm" else []))
     return y.numpy(), [g.numpy() for g in grads]
 
 
@@ -102,8 +104,10 @@ def test_outputs_and_gradients_match_keras(kind, return_sequences, masked):
     assert h.dtype == np.float32
     np.testing.assert_allclose(h if return_sequences else h[:, -1], y, atol=1e-5, rtol=0)
 
-    ours = rnnlib_backward(kind, dh_seq, cache)  # dx, dh0, dWx, dWh, db
-    for name, a, b in zip(["dx", "dh0", "dWx", "dWh", "db"], ours, keras_grads, strict=False):
+    ours = rnnlib_backward(kind, dh_seq, cache)  # dx, dh0, dWx, dWh, db (, dc0 for an LSTM)
+    assert len(ours) == len(keras_grads)
+    for name, a, b in zip(["dx", "dh0", "dWx", "dWh", "db", "dc0"], ours, keras_grads,
+                          strict=False):
         assert a.shape == b.shape, name
         assert rel_error(a, b) <= 1e-5, f"{name}: rel. error {rel_error(a, b):.1e}"
 
@@ -296,3 +300,11 @@ def test_count_params_bad_arguments(args, words):
         keras_io.count_params(*args)
     for word in words:
         assert word in str(err.value)
+
+
+def test_count_params_flags_must_be_bools():
+    """Is reset_after="False" (a truthy string) a TypeError rather than counted as True?"""
+    with pytest.raises(TypeError, match="count_params: reset_after should be True or False"):
+        keras_io.count_params("gru", 3, 5, reset_after="False")
+    with pytest.raises(TypeError, match="count_params: use_bias should be True or False"):
+        keras_io.count_params("gru", 3, 5, use_bias=1)

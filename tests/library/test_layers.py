@@ -129,6 +129,23 @@ def test_temporal_affine_validates_and_keeps_dtype():
                for g in layers.temporal_affine_backward(np.ones((2, 3, 2)), cache))
 
 
+def test_backward_names_a_wrong_cache():
+    """Does a None or wrong-kind cache raise a TypeError naming what was expected and what came,
+    while a plain (x, w) pair still works for the affine map?"""
+    x, w = np.ones((2, 3, 4)), np.ones((4, 2))
+    out, affine_cache = layers.temporal_affine_forward(x, w, np.zeros(2))
+    _, embedding_cache = layers.embedding_forward(np.array([[0, 1]]), np.zeros((4, 2)))
+    with pytest.raises(TypeError, match="embedding_backward: cache should be the EmbeddingCache "
+                                        "that embedding_forward returned, got None"):
+        layers.embedding_backward(np.zeros((1, 2, 2)), None)
+    with pytest.raises(TypeError, match="temporal_affine_backward: cache should be the "
+                                        "AffineCache .* got EmbeddingCache"):
+        layers.temporal_affine_backward(out, embedding_cache)
+    for got, want in zip(layers.temporal_affine_backward(out, (x, w)),
+                         layers.temporal_affine_backward(out, affine_cache), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
 # ----------------------------------------------------------------------------- loss
 
 

@@ -80,10 +80,50 @@ def test_sequence_backward_gradients(N, T, D, H, mask):
         inputs["mask"] = np.array(list(MASKS.values()), bool)
     dh = rng.standard_normal((N, T, H))
     h, cache = lstm.lstm_forward(**inputs)
-    dx, dh0, dWx, dWh, db = lstm.lstm_backward(dh, cache)
-    grads = dict(x=dx, h0=dh0, Wx=dWx, Wh=dWh, b=db)
+    dx, dh0, dWx, dWh, db, dc0 = lstm.lstm_backward(dh, cache)
+    grads = dict(x=dx, h0=dh0, Wx=dWx, Wh=dWh, b=db, c0=dc0)
     report = check_gradients(lstm.lstm_forward, inputs, grads, dh)
     assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("masked", [False, True], ids=["unmasked", "masks of every kind"])
+def test_final_state_gradients(masked):
+    """With upstream gradients of the final states (dh_last, dc_last), are all gradients, dc0
+    included, right to 1e-7, also through trailing masked steps and fully masked rows?"""
+    rng = np.random.default_rng(9)
+    N, T, D, H = len(MASKS), 6, 2, 3
+    inputs = params(rng, N, T, D, H)
+    if masked:
+        inputs["mask"] = np.array(list(MASKS.values()), bool)
+    dh, dh_last, dc_last = rng.standard_normal((N, T, H)), *rng.standard_normal((2, N, H))
+    _, cache = lstm.lstm_forward(**inputs)
+    dx, dh0, dWx, dWh, db, dc0 = lstm.lstm_backward(dh, cache, dh_last=dh_last, dc_last=dc_last)
+
+    def outputs_and_final_states(**kw):
+        h, cache = lstm.lstm_forward(**kw)
+        return np.concatenate([h.reshape(N, -1), cache.h_last, cache.c_last], axis=1)
+
+    dout = np.concatenate([dh.reshape(N, -1), dh_last, dc_last], axis=1)
+    grads = dict(x=dx, h0=dh0, Wx=dWx, Wh=dWh, b=db, c0=dc0)
+    report = check_gradients(outputs_and_final_states, inputs, grads, dout)
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("N, T", [(0, 3), (2, 0), (0, 0)])
+def test_empty_batch_or_sequence_gives_zero_gradients(N, T):
+    """With N=0 or T=0, does lstm_backward return zero gradients of the right shapes (and pass
+    dh_last, dc_last straight to dh0, dc0 when there are no steps)?"""
+    p = params(np.random.default_rng(10), N, T, 2, 3)
+    h, cache = lstm.lstm_forward(**p, mask=np.ones((N, T), bool))
+    assert h.shape == (N, T, 3)
+    dh_last, dc_last = np.ones((N, 3)), np.full((N, 3), 2.0)
+    dx, dh0, dWx, dWh, db, dc0 = lstm.lstm_backward(h, cache, dh_last=dh_last, dc_last=dc_last)
+    assert dx.shape == (N, T, 2) and dh0.shape == dc0.shape == (N, 3)
+    assert (dWx.shape, dWh.shape, db.shape) == ((2, 12), (3, 12), (12,))
+    assert not dWx.any() and not dWh.any() and not db.any()
+    if T == 0:
+        np.testing.assert_array_equal(dh0, dh_last)
+        np.testing.assert_array_equal(dc0, dc_last)
 
 
 def test_step_forward_matches_equations():
@@ -180,6 +220,7 @@ def test_caches_are_named_tuples():
         (dict(c0=np.zeros((2, 4))), ["c0", "(2, 4)"]),
         (dict(mask=np.ones((2, 4), bool)), ["mask", "(2, 4)"]),
         (dict(Wx=np.zeros((2, 12), int)), ["Wx", "float"]),
+        (dict(x=np.zeros((2, 3, 2), np.float16)), ["x", "float32 or float64", "float16"]),
     ],
 )
 def test_bad_arguments_are_named(change, words):
@@ -196,6 +237,24 @@ def test_bad_upstream_gradient_is_named():
     _, cache = lstm.lstm_forward(**params(np.random.default_rng(8), 2, 3, 2, 3))
     with pytest.raises(ValueError, match=r"dh .*\(2, 3, 3\).*\(2, 3\)"):
         lstm.lstm_backward(np.zeros((2, 3)), cache)
+    with pytest.raises(ValueError, match=r"dc_last .*final state c_last \(2, 3\).*\(3,\)"):
+        lstm.lstm_backward(np.zeros((2, 3, 3)), cache, dc_last=np.zeros(3))
+
+
+def test_backward_names_a_wrong_cache():
+    """Does a None or wrong-kind cache raise a TypeError saying what was expected and what came?"""
+    p = params(np.random.default_rng(8), 2, 3, 2, 3)
+    h, cache = lstm.lstm_forward(**p)
+    _, _, step_cache = lstm.lstm_step_forward(p["x"][:, 0], p["h0"], p["c0"], p["Wx"], p["Wh"],
+                                              p["b"])
+    for wrong, came in [(None, "got None"), (step_cache, "got LSTMStepCache"),
+                        ((h, cache), "(out, cache) pair lstm_forward returned")]:
+        with pytest.raises(TypeError, match="lstm_backward: cache should be the LSTMCache") as info:
+            lstm.lstm_backward(np.zeros_like(h), wrong)
+        assert came in str(info.value)
+    with pytest.raises(TypeError, match="the LSTMStepCache that lstm_step_forward returned, "
+                                        "got LSTMCache"):
+        lstm.lstm_step_backward(np.zeros((2, 3)), np.zeros((2, 3)), cache)
 
 
 # --- the comparison helpers reject plausible wrong implementations ------------------------
@@ -228,11 +287,17 @@ def backward_inputs(rng):
     return dict(dh=rng.standard_normal(h.shape), cache=cache)
 
 
+def lstm_backward_without_dc0(dh, cache):
+    """dx, dh0, dWx, dWh, db: the catalogue's lstm_backward (tests/mistakes) predates dc0,
+    which test_sequence_backward_gradients and test_final_state_gradients check."""
+    return lstm.lstm_backward(dh, cache)[:5]
+
+
 CASES = {
     "step_forward": (lstm.lstm_step_forward, step_inputs, "LSTM_STEP"),
     "forward": (lstm.lstm_forward, sequence_inputs, "LSTM_FORWARD"),
     "step_backward": (lstm.lstm_step_backward, step_backward_inputs, "LSTM_STEP_BACKWARD"),
-    "backward": (lstm.lstm_backward, backward_inputs, "LSTM_BACKWARD"),
+    "backward": (lstm_backward_without_dc0, backward_inputs, "LSTM_BACKWARD"),
 }
 WRONG_CASES = [
     (case, label)
@@ -244,7 +309,7 @@ WRONG_CASES = [
 @pytest.mark.parametrize("case", CASES)
 def test_checks_accept_a_correct_answer(case):
     """Does check_against_reference accept an independent correct implementation?"""
-    from rnnlib.checks import check_against_reference
+    from rnnlib.grading import check_against_reference
 
     reference, make_inputs, prefix = CASES[case]
     correct = getattr(WRONG, f"{prefix}_CORRECT")
@@ -255,7 +320,7 @@ def test_checks_accept_a_correct_answer(case):
 @pytest.mark.parametrize("case, label", WRONG_CASES)
 def test_checks_reject_wrong_answer(case, label):
     """Does check_against_reference reject each plausible wrong implementation?"""
-    from rnnlib.checks import check_against_reference
+    from rnnlib.grading import check_against_reference
 
     reference, make_inputs, prefix = CASES[case]
     wrong = getattr(WRONG, f"{prefix}_WRONG")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from mistakes import wrong_rnn
 
-from rnnlib import checks, rnn
+from rnnlib import grading, rnn
 from rnnlib.gradcheck import check_gradients
 
 GRAD_NAMES = ("x", "h0", "Wx", "Wh", "b")
@@ -122,6 +122,46 @@ def test_fully_masked_row_gets_no_gradient():
     assert not h[1].any()
     assert not dx[1].any() and not dh0[1].any()
     assert not dx[~mask].any(), "masked inputs do not influence anything"
+
+
+@pytest.mark.parametrize("pattern", ["none", "trailing", "mixed with a fully masked row"])
+def test_final_state_gradient_matches_numerical_gradient(pattern):
+    """With an upstream gradient of the final state (dh_last), are the gradients right, also
+    when the final state was carried through trailing masked steps or is h0 itself?"""
+    rng = np.random.default_rng(12)
+    inputs, mask = make_params(rng, 3, 6, 4, 5), MASKS[pattern]
+    h, cache = rnn.rnn_forward(**inputs, mask=mask)
+    dh, dh_last = rng.standard_normal(h.shape), rng.standard_normal(cache.h_last.shape)
+    grads = dict(zip(GRAD_NAMES, rnn.rnn_backward(dh, cache, dh_last=dh_last), strict=True))
+
+    def outputs_and_final_state(**kw):
+        h, cache = rnn.rnn_forward(**kw, mask=mask)
+        return np.concatenate([h.reshape(3, -1), cache.h_last], axis=1)  # (N, T*H + H)
+
+    dout = np.concatenate([dh.reshape(3, -1), dh_last], axis=1)
+    report = check_gradients(outputs_and_final_state, inputs, grads, dout)
+    assert report.passed, f"{pattern}: {report}"
+
+
+@pytest.mark.parametrize("N, T", [(0, 3), (2, 0), (0, 0)])
+def test_empty_batch_or_sequence_gives_zero_gradients(N, T):
+    """With N=0 or T=0, does rnn_backward return zero gradients of the right shapes (and
+    pass dh_last straight to dh0 when there are no steps)?"""
+    p = make_params(np.random.default_rng(13), N, T, 4, 5)
+    h, cache = rnn.rnn_forward(**p, mask=np.ones((N, T), bool))
+    assert h.shape == (N, T, 5)
+    dh_last = np.ones((N, 5))
+    dx, dh0, dWx, dWh, db = rnn.rnn_backward(h, cache, dh_last=dh_last)
+    assert dx.shape == (N, T, 4) and dh0.shape == (N, 5)
+    assert (dWx.shape, dWh.shape, db.shape) == ((4, 5), (5, 5), (5,))
+    assert not dWx.any() and not dWh.any() and not db.any()
+    if T == 0:
+        np.testing.assert_array_equal(dh0, dh_last)
+        assert dh0 is not dh_last
+    _, step_cache = rnn.rnn_step_forward(p["x"][:, 0] if T else np.zeros((N, 4)), p["h0"],
+                                         p["Wx"], p["Wh"], p["b"])
+    dx, dprev_h, *_ = rnn.rnn_step_backward(np.zeros((N, 5)), step_cache)
+    assert dx.shape == (N, 4) and dprev_h.shape == (N, 5)
 
 
 # ----------------------------------------------------------------------------- forward
@@ -238,6 +278,7 @@ def good_forward_args():
         ("Wx", np.zeros((4, 5), int), ["Wx", "float", "int"]),
         ("mask", np.ones((2, 4), bool), ["mask", "(2, 4)", "T=3"]),
         ("mask", np.full((2, 3), 2), ["mask", "boolean"]),
+        ("x", np.zeros((2, 3, 4), np.float16), ["x", "float32 or float64", "float16"]),
     ],
 )
 def test_forward_rejects_bad_input(name, value, words):
@@ -276,16 +317,33 @@ def test_backward_rejects_a_wrong_upstream_gradient():
         rnn.rnn_step_backward(np.zeros((2, 4)), step_cache)
 
 
+def test_backward_names_a_wrong_cache():
+    """Does a None or wrong-kind cache raise a TypeError saying what was expected and what came?"""
+    p = good_forward_args()
+    h, cache = rnn.rnn_forward(**p)
+    next_h, step_cache = rnn.rnn_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"])
+    for wrong, came in [(None, "got None"), (step_cache, "got RNNStepCache"),
+                        ((h, cache), "(out, cache) pair rnn_forward returned")]:
+        with pytest.raises(TypeError, match=r"rnn_backward: cache should be the RNNCache") as info:
+            rnn.rnn_backward(np.zeros_like(h), wrong)
+        assert came in str(info.value)
+    with pytest.raises(TypeError, match=r"RNNStepCache that rnn_step_forward returned, "
+                                        r"got RNNCache"):
+        rnn.rnn_step_backward(np.zeros_like(next_h), cache)
+    with pytest.raises(ValueError, match=r"rnn_backward: dh_last .*final state.*\(2, 5\)"):
+        rnn.rnn_backward(np.zeros_like(h), cache, dh_last=np.zeros((5, 2)))
+
+
 # ----------------------------------------------------------------------------- wrong answers
 
 
 def test_reference_comparison_accepts_the_reference():
     """Does check_against_reference accept rnnlib's own functions, masks and all?"""
-    checks.check_against_reference(rnn.rnn_step_forward, rnn.rnn_step_forward,
+    grading.check_against_reference(rnn.rnn_step_forward, rnn.rnn_step_forward,
                                    wrong_rnn.step_inputs, seed=0,
                                    diagnoses=wrong_rnn.WRONG_STEP_FORWARD)
     for masked in (True, False):
-        checks.check_against_reference(
+        grading.check_against_reference(
             rnn.rnn_forward, rnn.rnn_forward,
             lambda rng, masked=masked: wrong_rnn.forward_inputs(rng, masked), seed=0,
             diagnoses=wrong_rnn.WRONG_FORWARD)
@@ -296,10 +354,10 @@ def test_reference_comparison_rejects_wrong_steps(label):
     """Is each plausible wrong rnn_step_forward rejected, with its mistake named?"""
     wrong = wrong_rnn.WRONG_STEP_FORWARD[label]
     with pytest.raises(AssertionError):
-        checks.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs,
+        grading.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs,
                                        seed=0)
     with pytest.raises(AssertionError) as info:
-        checks.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs,
+        grading.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs,
                                        seed=1, diagnoses=wrong_rnn.WRONG_STEP_FORWARD)
     assert f"Likely mistake: {label}" in str(info.value)
 
@@ -309,10 +367,10 @@ def test_reference_comparison_rejects_wrong_forwards(label):
     """Is each plausible wrong rnn_forward rejected, with its mistake named?"""
     wrong = wrong_rnn.WRONG_FORWARD[label]
     with pytest.raises(AssertionError):
-        checks.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
+        grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
                                        seed=0)
     with pytest.raises(AssertionError) as info:
-        checks.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
+        grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
                                        seed=1, diagnoses=wrong_rnn.WRONG_FORWARD)
     assert label in str(info.value)
 
@@ -322,7 +380,7 @@ def test_shape_mistakes_get_shape_messages():
     for wrong, words in [(wrong_rnn.forward_last_step_only, "only one time step"),
                          (wrong_rnn.forward_time_major, "time-major")]:
         with pytest.raises(AssertionError, match=words):
-            checks.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
+            grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
                                            seed=0)
 
 
@@ -331,14 +389,14 @@ def test_shape_mistakes_get_shape_messages():
 def test_reference_blocked_catches_a_function_that_calls_the_reference(cheat):
     """Is a function that just calls rnnlib's reference accepted normally but caught while
     the reference is blocked, and is everything restored afterwards?"""
-    checks.check_against_reference(cheat, rnn.rnn_forward, wrong_rnn.forward_inputs, seed=0)
+    grading.check_against_reference(cheat, rnn.rnn_forward, wrong_rnn.forward_inputs, seed=0)
     reference = rnn.rnn_forward
-    with checks.reference_blocked(rnn.rnn_forward, namespace=vars(wrong_rnn)):
-        with pytest.raises(AssertionError, match="write it yourself"):
-            checks.check_against_reference(cheat, reference, wrong_rnn.forward_inputs, seed=0)
-        # an honest implementation (here: a loop over rnnlib's step) still passes
-        checks.check_against_reference(honest_forward, reference, wrong_rnn.forward_inputs,
-                                       seed=0)
+    with pytest.raises(AssertionError, match="yourself"):
+        grading.check_against_reference(grading.guarded(cheat, rnn.rnn_forward), reference,
+                                        wrong_rnn.forward_inputs, seed=0)
+    # an honest implementation (here: a loop over rnnlib's step) still passes
+    grading.check_against_reference(grading.guarded(honest_forward, rnn.rnn_forward), reference,
+                                    wrong_rnn.forward_inputs, seed=0)
     assert rnn.rnn_forward is reference and wrong_rnn.imported_reference is reference
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnlib._shapes import Dims
+from rnnlib._shapes import Dims, check_cache, check_flag
 
 
 def test_dims_binds_letters_and_returns_arrays():
@@ -97,3 +97,43 @@ def test_dims_mask_rejects_wrong_shape_and_values():
         dims.mask("mask", np.ones((2, 4), bool))
     with pytest.raises(ValueError, match="mask should be boolean .* other than 0 and 1"):
         dims.mask("mask", np.full((2, 3), 0.5))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble])
+def test_only_float32_and_float64_are_floats(dtype):
+    """Is float16 (or long double) refused with a message that names float32 or float64?"""
+    if np.dtype(dtype).itemsize == 8:
+        pytest.skip("long double is float64 on this platform")
+    with pytest.raises(ValueError, match=r"f: x should be a float array \(float32 or float64\), "
+                                         f"got dtype {np.dtype(dtype).name}"):
+        Dims("f").array("x", np.zeros(3, dtype), "N")
+    for ok in (np.float32, ">f8"):  # either byte order
+        assert Dims("f").array("x", np.zeros(3, ok), "N").dtype == np.dtype(ok)
+
+
+def test_check_flag_wants_true_or_false():
+    """Are True, False and NumPy bools accepted, and "False", 0 and None a TypeError?"""
+    assert check_flag("f", "flag", True) is True
+    assert check_flag("f", "flag", np.bool_(False)) is False
+    assert check_flag("f", "flag", np.array(True)) is True
+    for bad in ("False", 0, None, np.array([True])):
+        with pytest.raises(TypeError, match=r"f: flag should be True or False, got .*\("):
+            check_flag("f", "flag", bad)
+
+
+def test_check_cache_accepts_its_kind_and_look_alikes_only():
+    """Is the right cache (or an outside look-alike with its fields) accepted, and None, a plain
+    tuple or another rnnlib cache refused with what came?"""
+    from collections import namedtuple
+
+    from rnnlib.rnn import RNNCache, RNNStepCache
+
+    step = RNNStepCache(*range(5))
+    assert check_cache("f", step, RNNStepCache, "g") is step
+    look_alike = namedtuple("Mine", RNNStepCache._fields)(*range(5))
+    assert check_cache("f", look_alike, RNNStepCache, "g") is look_alike
+    for bad, came in [(None, "None"), ((1, 2, 3), "a tuple of 3 items"),
+                      (RNNCache(*range(7)), "RNNCache")]:
+        with pytest.raises(TypeError, match="f: cache should be the RNNStepCache that g "
+                                            f"returned, got {came}"):
+            check_cache("f", bad, RNNStepCache, "g")
