@@ -16,3 +16,8 @@ from rnnlib.plot.sequences import motif_probabilities as motif_probabilities
 from rnnlib.plot.sequences import motif_sequence as motif_sequence
 from rnnlib.plot.sequences import padded_batch as padded_batch
 from rnnlib.plot.sequences import sequence_matrix as sequence_matrix
+from rnnlib.plot.bptt import bptt_graph as bptt_graph
+from rnnlib.plot.bptt import char_model_curve as char_model_curve
+from rnnlib.plot.bptt import cost_curves as cost_curves
+from rnnlib.plot.bptt import dependency_matrix as dependency_matrix
+from rnnlib.plot.bptt import gradcheck_bars as gradcheck_bars

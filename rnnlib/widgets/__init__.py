@@ -7,3 +7,4 @@ from rnnlib.widgets.hidden_state import hidden_state_scrubber as hidden_state_sc
 from rnnlib.widgets.motif import MotifSlider as MotifSlider
 from rnnlib.widgets.motif import motif_slider as motif_slider
 from rnnlib.widgets.motif import motif_variants as motif_variants
+from rnnlib.widgets.truncation import truncation_slider as truncation_slider
