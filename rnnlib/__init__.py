@@ -27,6 +27,8 @@ _SUBMODULES = (
     "checks",
     "grading",
     "training",
+    "jacobians",
+    "cliffs",
     "keras_io",
     "datasets",
     "text",
