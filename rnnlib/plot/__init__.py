@@ -21,3 +21,7 @@ from rnnlib.plot.bptt import char_model_curve as char_model_curve
 from rnnlib.plot.bptt import cost_curves as cost_curves
 from rnnlib.plot.bptt import dependency_matrix as dependency_matrix
 from rnnlib.plot.bptt import gradcheck_bars as gradcheck_bars
+from rnnlib.plot.gradients import adding_results as adding_results
+from rnnlib.plot.gradients import adding_sequence as adding_sequence
+from rnnlib.plot.gradients import cliff as cliff
+from rnnlib.plot.gradients import lag_norms as lag_norms

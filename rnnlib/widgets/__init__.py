@@ -8,3 +8,4 @@ from rnnlib.widgets.motif import MotifSlider as MotifSlider
 from rnnlib.widgets.motif import motif_slider as motif_slider
 from rnnlib.widgets.motif import motif_variants as motif_variants
 from rnnlib.widgets.truncation import truncation_slider as truncation_slider
+from rnnlib.widgets.gradient_flow import gradient_flow_slider as gradient_flow_slider
