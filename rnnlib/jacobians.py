@@ -47,15 +47,14 @@ def activation(name: str) -> Activation:
     return ACTIVATIONS[name]
 
 
-def jacobian_norms(x, h0, Wx, Wh, b, activation_name: str = "tanh"):
-    """``||dh_T/dh_t||`` (spectral norm) for every t = 0 .. T, for each sequence of a batch.
+def jacobian_products(x, h0, Wx, Wh, b, activation_name: str = "tanh"):
+    """The Jacobians ``dh_T/dh_t`` for every t = 0 .. T, for each sequence of a batch.
 
     x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
-    Returns norms (N, T + 1): ``norms[:, t]`` belongs to h_t, so ``norms[:, 0]`` is the
-    initial state's, ``norms[:, T]`` is 1 (dh_T/dh_T = I), and the lag is ``T - t``.
-    Notebook 05.
+    Returns J (N, T + 1, H, H) with ``J[n, t, i, j] = d h_T[i] / d h_t[j]`` of sequence n;
+    ``J[:, T]`` is the identity. Notebook 05.
     """
-    dims = Dims("jacobian_norms")
+    dims = Dims("jacobian_products")
     x = dims.array("x", x, "N T D")
     h0 = dims.array("h0", h0, "N H")
     Wx = dims.array("Wx", Wx, "D H")
@@ -74,15 +73,25 @@ def jacobian_norms(x, h0, Wx, Wh, b, activation_name: str = "tanh"):
         a[:, t] = xa[:, t] + h @ Wh
         h = act.f(a[:, t])
 
-    # backward: J = dh_T/dh_t, starting from the identity at t = T
-    norms = np.empty((N, T + 1), dtype)
-    J = np.broadcast_to(np.eye(H, dtype=dtype), (N, H, H)).copy()  # (N, H, H)
-    norms[:, T] = 1.0
+    # backward: J_{T,t-1} = J_{T,t} dh_t/dh_{t-1}, starting from the identity at t = T
+    J = np.empty((N, T + 1, H, H), dtype)
+    J[:, T] = np.eye(H, dtype=dtype)
     for t in range(T, 0, -1):
-        # dh_t/dh_{t-1} = diag(f'(a_t)) Wh.T, so J_{T,t-1} = J_{T,t} diag(f'(a_t)) Wh.T
-        J = (J * act.fprime(a[:, t - 1])[:, None, :]) @ Wh.T  # (N, H, H)
-        norms[:, t - 1] = np.linalg.norm(J, ord=2, axis=(1, 2))
-    return norms
+        # dh_t/dh_{t-1} = diag(f'(a_t)) Wh.T: scale the columns of J_{T,t}, then times Wh.T
+        J[:, t - 1] = (J[:, t] * act.fprime(a[:, t - 1])[:, None, :]) @ Wh.T  # (N, H, H)
+    return J
+
+
+def jacobian_norms(x, h0, Wx, Wh, b, activation_name: str = "tanh"):
+    """``||dh_T/dh_t||`` (spectral norm) for every t = 0 .. T, for each sequence of a batch.
+
+    x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
+    Returns norms (N, T + 1): ``norms[:, t]`` belongs to h_t, so ``norms[:, 0]`` is the
+    initial state's, ``norms[:, T]`` is 1 (dh_T/dh_T = I), and the lag is ``T - t``.
+    Notebook 05.
+    """
+    J = jacobian_products(x, h0, Wx, Wh, b, activation_name)  # (N, T + 1, H, H)
+    return np.linalg.norm(J, ord=2, axis=(2, 3)).astype(J.dtype)
 
 
 def recurrent_matrix(H: int, sigma1: float, seed=0, kind: str = "orthogonal"):

@@ -138,3 +138,16 @@ def test_log10_slope_skips_underflow_and_needs_two_points():
     assert jac.log10_slope([1.0, 0.1, 0.01, 0.0]) == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="two positive"):
         jac.log10_slope([1.0, 0.0])
+
+
+def test_jacobian_products_are_the_matrices_behind_the_norms():
+    """Does jacobian_products give (N, T+1, H, H) matrices, the identity at t = T and one step's
+    diag(1 - h_T^2) Wh.T at t = T - 1?"""
+    p = _inputs(7, N=2, T=4, H=3)
+    J = jac.jacobian_products(**p)
+    assert J.shape == (2, 5, 3, 3)
+    np.testing.assert_allclose(J[:, 4], np.broadcast_to(np.eye(3), (2, 3, 3)))
+    h = p["h0"]
+    for t in range(4):
+        h = np.tanh(p["x"][:, t] @ p["Wx"] + h @ p["Wh"] + p["b"])
+    np.testing.assert_allclose(J[:, 3], (1 - h**2)[:, :, None] * p["Wh"].T[None])
