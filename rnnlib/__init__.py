@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
 # Light modules, loaded on first use as well, so `import rnnlib` costs almost nothing.
 _SUBMODULES = (
     "rnn",
     "lstm",
     "gru",
     "gates",
+    "init",
+    "gate_flow",
     "layers",
     "gradcheck",
     "data",
+    "vocab",
     "checks",
     "grading",
     "training",
@@ -44,6 +45,9 @@ __all__ = ["__version__", *_SUBMODULES]
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # from the installed package's metadata, read on first use
+        globals()[name] = _version()
+        return globals()[name]
     if name in _SUBMODULES:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
@@ -52,4 +56,13 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(__all__))
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rnn-course")
+    except PackageNotFoundError:  # a source tree on sys.path, not installed
+        return "0+unknown"

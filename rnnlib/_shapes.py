@@ -1,5 +1,5 @@
 """Argument checks shared by rnnlib's functions: shapes, dtypes, masks, upstream gradients,
-caches and True/False flags.
+token ids, counts, caches and True/False flags.
 
 Every public function validates its inputs through a :class:`Dims` binder, so a
 wrong shape is reported with the argument's name, what was expected and what came::
@@ -138,6 +138,54 @@ def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype,
     if not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(f"{where}: {name} should be a float array, got dtype {arr.dtype}")
     return arr.astype(dtype, copy=False)
+
+
+def check_count(where: str, name: str, value, minimum: int = 1) -> int:
+    """An integer argument such as depth, window or units, at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{where}: {name} should be {kind}, got {value!r}")
+    return int(value)
+
+
+def token_ids(where: str, name: str, value, V: int, what: str, *,
+              whole_floats: bool = False, where_mask=None) -> np.ndarray:
+    """Checks token ids (or class ids) in ``[0, V)`` and returns them as an integer ndarray.
+
+    what: what the V ids index, for the message (e.g. ``"4 rows in W"``, ``"depth=5"``).
+    whole_floats: accept floats holding whole numbers, and empty input of any dtype (the data
+        helpers, like Keras's ``to_categorical``); otherwise only an integer dtype, as NumPy
+        indexing wants (the layers).
+    where_mask: optional bool array; ids are range-checked only where it is True (padding).
+    Errors name the first offending value and its position.
+    """
+    arr = np.asarray(value)
+    if whole_floats and arr.size == 0 and not np.issubdtype(arr.dtype, np.integer):
+        arr = arr.astype(np.int64)  # np.asarray([]) is float64
+    elif whole_floats and np.issubdtype(arr.dtype, np.floating):
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if bad.any():
+            raise ValueError(f"{where}: {name} should hold integer token ids, got "
+                             f"{_first(arr, bad)}")
+        arr = arr.astype(np.int64)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        hint = " (use .astype(int))" if arr.dtype.kind in "fb" else ""
+        raise ValueError(f"{where}: {name} should hold integer token ids, got dtype {arr.dtype}"
+                         f"{hint}")
+    bad = (arr < 0) | (arr >= V)
+    if where_mask is not None:
+        bad &= where_mask
+    if bad.any():
+        raise ValueError(f"{where}: {name} holds ids outside [0, {V}) ({what}): "
+                         f"{_first(arr, bad)}")
+    return arr
+
+
+def _first(arr: np.ndarray, bad: np.ndarray) -> str:
+    """The first value where ``bad`` is True and its position, e.g. ``"4 at position (0, 1)"``."""
+    pos = tuple(int(i) for i in np.argwhere(bad)[0])
+    where = f" at position {pos[0] if len(pos) == 1 else pos}" if pos else ""
+    return f"{arr[pos]}{where}"
 
 
 def check_cache(where: str, cache, kind: type, made_by: str):

@@ -1,5 +1,5 @@
-"""Sequence data helpers: one-hot, padding with masks, bag of words, vocabularies,
-windows over time series, batching and seeded splits.
+"""Sequence data helpers: one-hot, padding with masks, bag of words, windows over time
+series, batching and seeded splits (the vocabulary is in :mod:`rnnlib.vocab`).
 
 Introduced in notebook 01 (why feed-forward networks fail on sequences). Shapes use
 N (batch), T (time), F (features), V (vocabulary size, ``depth``).
@@ -7,59 +7,16 @@ N (batch), T (time), F (features), V (vocabulary size, ``depth``).
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 
-from rnnlib._shapes import Dims
-
-
-def _int_array(where: str, name: str, value) -> np.ndarray:
-    """``value`` as an integer ndarray, or a ValueError naming the argument and the first
-    value that is not a whole number (floats holding whole numbers are accepted)."""
-    arr = np.asarray(value)
-    if arr.size == 0 and not np.issubdtype(arr.dtype, np.integer):
-        return arr.astype(np.int64)  # np.asarray([]) is float64
-    if np.issubdtype(arr.dtype, np.integer) and arr.dtype != np.bool_:
-        return arr
-    if np.issubdtype(arr.dtype, np.floating):
-        bad = ~np.isfinite(arr) | (arr != np.round(arr))
-        if not bad.any():
-            return arr.astype(np.int64)
-        pos = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{where}: {name} should hold integer ids, got {arr[pos]} at position "
-            f"{pos if arr.ndim != 1 else pos[0]}"
-        )
-    raise ValueError(f"{where}: {name} should hold integer ids, got dtype {arr.dtype}")
-
-
-def _check_range(where: str, name: str, arr: np.ndarray, depth: int, where_mask=None) -> None:
-    """Raises a ValueError naming the first id outside ``[0, depth)`` and its position."""
-    bad = (arr < 0) | (arr >= depth)
-    if where_mask is not None:
-        bad &= where_mask
-    if bad.any():
-        pos = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{where}: {name} should lie in [0, {depth}) (depth={depth}), "
-            f"got {arr[pos]} at position {pos if arr.ndim != 1 else pos[0]}"
-        )
-
-
-def _count(where: str, name: str, value, minimum: int = 1) -> int:
-    """An integer argument such as depth or window, at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"{where}: {name} should be {kind}, got {value!r}")
-    return int(value)
+from rnnlib._shapes import Dims, check_count, token_ids
+from rnnlib.vocab import Vocab as Vocab  # re-exported: notebook 01 uses rl.data.Vocab
 
 
 def _check_depth(where: str, depth) -> int:
-    return _count(where, "depth", depth)
+    return check_count(where, "depth", depth)
 
 
 def one_hot(indices, depth: int, dtype=np.float32) -> np.ndarray:
@@ -69,8 +26,7 @@ def one_hot(indices, depth: int, dtype=np.float32) -> np.ndarray:
     Introduced in notebook 01.
     """
     depth = _check_depth("one_hot", depth)
-    idx = _int_array("one_hot", "indices", indices)
-    _check_range("one_hot", "indices", idx, depth)
+    idx = token_ids("one_hot", "indices", indices, depth, f"depth={depth}", whole_floats=True)
     out = np.zeros(idx.shape + (depth,), dtype=dtype)  # (..., depth)
     np.put_along_axis(out, idx[..., None], 1, axis=-1)
     return out
@@ -109,7 +65,7 @@ def pad_sequences(seqs, maxlen=None, padding="pre", truncating="pre", value=0, d
     sample_shape = sample_shape or ()
     if maxlen is None:
         maxlen = max(lengths, default=0)
-    maxlen = _count(where, "maxlen", maxlen, minimum=0)
+    maxlen = check_count(where, "maxlen", maxlen, minimum=0)
     if isinstance(value, str) and dtype is not object and not (
         np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
     ):
@@ -145,160 +101,15 @@ def bag_of_words(X, depth: int, mask=None) -> np.ndarray:
     where = "bag_of_words"
     depth = _check_depth(where, depth)
     dims = Dims(where)
-    X = dims.array("X", _int_array(where, "X", X), "N T", floating=False)
+    X = dims.array("X", X, "N T", floating=False)
     mask = dims.mask("mask", mask)
     if mask is None:
         mask = np.ones(X.shape, dtype=bool)
-    _check_range(where, "X", X, depth, where_mask=mask)
+    X = token_ids(where, "X", X, depth, f"depth={depth}", whole_floats=True, where_mask=mask)
     N = X.shape[0]
     flat = (np.arange(N)[:, None] * depth + X)[mask]  # row-offset ids of the real steps
     counts = np.bincount(flat, minlength=N * depth)
     return counts.reshape(N, depth).astype(np.float32)
-
-
-class Vocab:
-    """A token <-> id mapping for characters or words, with reserved tokens first.
-
-    Reserved tokens take the first ids (by default ``"<pad>"`` = 0 and ``"<unk>"`` = 1),
-    then any ``extra_reserved`` (e.g. ``"<s>"``, ``"</s>"``), then the tokens seen in
-    ``texts`` ordered by frequency (most frequent first), ties broken alphabetically.
-
-    texts: strings (split into characters for ``level="char"``, on whitespace for
-    ``level="word"``) or already tokenised lists of strings.
-    min_count: drop tokens seen fewer times. max_size: the largest total size,
-    reserved tokens included. Unknown tokens map to ``unk`` (None: unknown is an error).
-    Introduced in notebook 01.
-    """
-
-    def __init__(self, texts: Iterable = (), *, level: str = "char", min_count: int = 1,
-                 max_size: int | None = None, reserved: Sequence[str] = ("<pad>", "<unk>"),
-                 extra_reserved: Sequence[str] = (), unk: str | None = "<unk>"):
-        if level not in ("char", "word"):
-            raise ValueError(f'Vocab: level should be "char" or "word", got {level!r}')
-        self.level = level
-        specials = list(reserved) + [t for t in extra_reserved if t not in reserved]
-        if len(set(specials)) != len(specials):
-            raise ValueError(f"Vocab: reserved tokens repeat: {specials}")
-        if unk is not None and unk not in specials:
-            raise ValueError(f"Vocab: unk={unk!r} should be one of the reserved tokens {specials}")
-        if max_size is not None and max_size < len(specials):
-            raise ValueError(
-                f"Vocab: max_size={max_size} is smaller than the {len(specials)} reserved tokens"
-            )
-        counts = Counter()
-        for text in texts:
-            counts.update(t for t in self.tokenize(text) if t not in specials)
-        ranked = sorted((t for t, c in counts.items() if c >= min_count),
-                        key=lambda t: (-counts[t], t))
-        if max_size is not None:
-            ranked = ranked[: max_size - len(specials)]
-        self.reserved = tuple(specials)
-        self.unk = unk
-        self.counts = {t: counts[t] for t in ranked}
-        self._set_tokens(specials + ranked)
-
-    def _set_tokens(self, tokens: list[str]) -> None:
-        self.itos = list(tokens)
-        self.stoi = {t: i for i, t in enumerate(self.itos)}
-
-    @classmethod
-    def from_tokens(cls, tokens: Sequence[str], *, level: str = "char",
-                    reserved: Sequence[str] = ("<pad>", "<unk>"),
-                    unk: str | None = "<unk>") -> Vocab:
-        """A vocabulary with exactly these tokens after the reserved ones, in this order."""
-        vocab = cls((), level=level, reserved=reserved, unk=unk)
-        extra = [t for t in tokens if t not in vocab.stoi]
-        if len(set(extra)) != len(extra):
-            raise ValueError("Vocab.from_tokens: tokens repeat")
-        vocab._set_tokens(vocab.itos + extra)
-        return vocab
-
-    def tokenize(self, text) -> list[str]:
-        """Characters or whitespace-separated words of a string; a token list as is."""
-        if isinstance(text, str):
-            return list(text) if self.level == "char" else text.split()
-        return list(text)
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def __contains__(self, token) -> bool:
-        return token in self.stoi
-
-    def __getitem__(self, token: str) -> int:
-        """The id of a token; an unknown token gives the id of ``unk``."""
-        if token in self.stoi:
-            return self.stoi[token]
-        if self.unk is None:
-            raise KeyError(f"Vocab: unknown token {token!r} and this vocabulary has no unk token")
-        return self.stoi[self.unk]
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Vocab) and self.to_dict() == other.to_dict()
-
-    def __repr__(self) -> str:
-        head = ", ".join(repr(t) for t in self.itos[:8]) + (", ..." if len(self) > 8 else "")
-        return f"Vocab(level={self.level!r}, size={len(self)}, tokens=[{head}])"
-
-    @property
-    def pad_id(self) -> int | None:
-        return self.stoi.get("<pad>")
-
-    @property
-    def unk_id(self) -> int | None:
-        return None if self.unk is None else self.stoi[self.unk]
-
-    def token(self, i: int) -> str:
-        """The token with id ``i``."""
-        if not 0 <= int(i) < len(self):
-            raise ValueError(f"Vocab: id {i} out of range [0, {len(self)})")
-        return self.itos[int(i)]
-
-    def encode(self, text) -> list[int]:
-        """Ids of a string (tokenised by ``level``) or of a list of tokens."""
-        return [self[t] for t in self.tokenize(text)]
-
-    def decode(self, ids, *, skip: Sequence[str] = ("<pad>",), join: bool = True):
-        """Tokens of the ids, dropping those in ``skip``; joined into a string by default
-        (no separator for characters, a space for words)."""
-        ids = _int_array("Vocab.decode", "ids", ids)
-        if ids.ndim != 1:
-            raise ValueError(f"Vocab.decode: ids should be 1-D, got shape {ids.shape}")
-        _check_range("Vocab.decode", "ids", ids, len(self))
-        tokens = [self.itos[i] for i in ids.tolist() if self.itos[i] not in skip]
-        if not join:
-            return tokens
-        return ("" if self.level == "char" else " ").join(tokens)
-
-    def to_dict(self) -> dict:
-        return {"level": self.level, "reserved": list(self.reserved), "unk": self.unk,
-                "tokens": list(self.itos)}
-
-    def to_json(self, path=None) -> str:
-        """The vocabulary as JSON text; also written to ``path`` when given."""
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text, encoding="utf-8")
-        return text
-
-    @classmethod
-    def from_json(cls, text_or_path) -> Vocab:
-        """A vocabulary from :meth:`to_json`'s text or from a file holding it."""
-        text = str(text_or_path)
-        if not text.lstrip().startswith("{"):
-            text = Path(text_or_path).read_text(encoding="utf-8")
-        try:
-            d = json.loads(text)
-            reserved = d["reserved"]
-            vocab = cls((), level=d["level"], reserved=reserved, unk=d["unk"])
-            tokens = d["tokens"]
-        except (KeyError, TypeError, json.JSONDecodeError) as e:
-            raise ValueError(f"Vocab.from_json: not a saved Vocab ({e})") from None
-        if tokens[: len(reserved)] != list(reserved):
-            raise ValueError("Vocab.from_json: the tokens do not start with the reserved ones")
-        vocab._set_tokens(tokens)
-        return vocab
 
 
 def windows(series, window: int, horizon: int = 1):
@@ -315,8 +126,8 @@ def windows(series, window: int, horizon: int = 1):
         raise ValueError(f"{where}: series should be numeric, got dtype {arr.dtype}")
     if arr.ndim not in (1, 2):
         raise ValueError(f"{where}: series should have shape (T,) or (T, F), got {arr.shape}")
-    window = _count(where, "window", window)
-    horizon = _count(where, "horizon", horizon)
+    window = check_count(where, "window", window)
+    horizon = check_count(where, "horizon", horizon)
     one_d = arr.ndim == 1
     arr2 = arr[:, None] if one_d else arr  # (T, F)
     N = arr2.shape[0] - window - horizon + 1
@@ -353,7 +164,7 @@ def batches(*arrays, batch_size: int, shuffle: bool = True, seed=0,
     ``np.random.Generator`` for a new order each epoch. Introduced in notebook 04.
     """
     n = _same_length("batches", arrays)
-    batch_size = _count("batches", "batch_size", batch_size)
+    batch_size = check_count("batches", "batch_size", batch_size)
     arrays = [np.asarray(a) for a in arrays]
     order = _rng(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n

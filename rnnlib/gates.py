@@ -1,4 +1,4 @@
-"""Gate names and gate-block helpers shared by the LSTM and GRU cells.
+"""Gate names, gate-block helpers and the gates' sigmoid, shared by the LSTM and GRU cells.
 
 Keras stores all gates of a cell side by side in one matrix: an LSTM kernel is
 ``(D, 4H)`` with blocks ``[i | f | c | o]``, a GRU kernel ``(D, 3H)`` with ``[z | r | h]``.
@@ -39,3 +39,18 @@ def split_gates(array, n_gates: int) -> tuple[np.ndarray, ...]:
 def gate_dict(array, gates: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Names the blocks of ``array``: ``gate_dict(Wx, LSTM_GATES)["f"]`` is the forget block."""
     return dict(zip(gates, split_gates(array, len(gates)), strict=True))
+
+
+def sigmoid(x):
+    """Logistic function ``1 / (1 + exp(-x))``, without overflow for any ``x``.
+
+    Uses ``exp(-|x|)``, which never overflows, and keeps full relative precision in both
+    tails (``sigmoid(-40)`` is 4.2e-18, not 0). Keeps a float dtype; integers become
+    float64. Notebook 06 (gates).
+    """
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    z = np.exp(-np.abs(x))  # (...) in (0, 1]
+    out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))  # (...)
+    return out.astype(x.dtype, copy=False)[()]

@@ -22,8 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_flag, check_upstream, result_dtype
-from rnnlib.gates import GRU_GATES, split_gates
-from rnnlib.layers import sigmoid
+from rnnlib.gates import GRU_GATES, sigmoid, split_gates
 
 _G = len(GRU_GATES)  # 3 gate blocks
 

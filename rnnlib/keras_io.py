@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlib._shapes import Dims, check_flag
+from rnnlib._shapes import Dims, check_count, check_flag
 
 _GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 _CELLS = {"SimpleRNNCell": "simple_rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
@@ -35,13 +35,11 @@ def count_params(
     """
     if cell not in _GATES:
         raise ValueError(f"count_params: cell should be one of {sorted(_GATES)}, got {cell!r}")
+    D = check_count("count_params", "input_dim", input_dim)
+    H = check_count("count_params", "units", units)
     reset_after = check_flag("count_params", "reset_after", reset_after)
     use_bias = check_flag("count_params", "use_bias", use_bias)
-    for name, value in (("input_dim", input_dim), ("units", units)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"count_params: {name} should be a positive integer, got {value!r}")
     k = _GATES[cell]
-    D, H = int(input_dim), int(units)
     n_bias = 2 if (cell == "gru" and reset_after) else 1
     return k * (D * H + H * H) + (k * H * n_bias if use_bias else 0)
 

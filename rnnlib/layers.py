@@ -13,23 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
-
-
-def sigmoid(x):
-    """Logistic function ``1 / (1 + exp(-x))``, without overflow for any ``x``.
-
-    Uses ``exp(-|x|)``, which never overflows, and keeps full relative precision in both
-    tails (``sigmoid(-40)`` is 4.2e-18, not 0). Keeps a float dtype; integers become
-    float64. Notebook 06 (gates).
-    """
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    z = np.exp(-np.abs(x))  # (...) in (0, 1]
-    out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))  # (...)
-    return out.astype(x.dtype, copy=False)[()]
-
+from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype, token_ids
 
 # ----------------------------------------------------------------------------- embedding
 
@@ -48,7 +32,7 @@ def embedding_forward(x, W):
     The same as multiplying a one-hot encoding of ``x`` by ``W``. Notebook 02.
     """
     W = Dims("embedding_forward").array("W", W, "V D")
-    x = _token_ids("embedding_forward", "x", x, W.shape[0], "rows in W")
+    x = token_ids("embedding_forward", "x", x, W.shape[0], f"{W.shape[0]} rows in W")
     out = W[x]  # (N, T, D) fancy indexing = one-hot @ W
     return out, EmbeddingCache(x, W.shape, W.dtype)
 
@@ -64,19 +48,6 @@ def embedding_backward(dout, cache: EmbeddingCache):
     dW = np.zeros(cache.W_shape, cache.dtype)  # (V, D)
     np.add.at(dW, cache.x, dout)  # a token that appears twice gets both gradients
     return dW
-
-
-def _token_ids(where, name, x, V, what):
-    """Checks integer ids in ``0 .. V-1`` and returns them as an ndarray."""
-    x = np.asarray(x)
-    if x.dtype == np.bool_ or not np.issubdtype(x.dtype, np.integer):
-        raise ValueError(f"{where}: {name} should hold integer token ids, got dtype {x.dtype} "
-                         "(use .astype(int))")
-    if x.size and (x.min() < 0 or x.max() >= V):
-        bad = np.argwhere((x < 0) | (x >= V))[0]
-        raise ValueError(f"{where}: {name} holds ids outside 0..{V - 1} ({V} {what}): "
-                         f"{int(x[tuple(bad)])} at index {tuple(int(i) for i in bad)}")
-    return x
 
 
 # ----------------------------------------------------------------------------- affine
@@ -137,7 +108,7 @@ def temporal_softmax_loss(x, y, mask=None):
     dims = Dims("temporal_softmax_loss")
     x = dims.array("x", x, "N T V")
     mask = dims.mask("mask", mask)
-    y = _token_ids("temporal_softmax_loss", "y", y, x.shape[2], "classes in x")
+    y = token_ids("temporal_softmax_loss", "y", y, x.shape[2], f"{x.shape[2]} classes in x")
     dims.array("y", y, "N T", floating=False)
     N = x.shape[0]
     if mask is None:

@@ -20,8 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
-from rnnlib.gates import LSTM_GATES, split_gates
-from rnnlib.layers import sigmoid
+from rnnlib.gates import LSTM_GATES, sigmoid, split_gates
 
 _G = len(LSTM_GATES)  # 4 gate blocks
 

@@ -13,16 +13,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from rnnlib.plot.common import _axes
+
 _STATE, _INPUT, _LOSS = "#cfe2f3", "#fff2cc", "#f4cccc"
 _FWD, _BWD, _W = "0.35", "#cc0000", "#1155cc"
-
-
-def _axes(ax, figsize):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def bptt_graph(steps: int = 4, window: int | None = None, ax=None):

@@ -16,6 +16,8 @@ _BAR, _HIGHLIGHT = "#9fc5e8", "#e06666"
 
 
 def _axes(ax, figsize):
+    """``ax``, or the axes of a new figure of ``figsize`` when ``ax`` is None (every plot
+    module uses this one; matplotlib is imported only then)."""
     if ax is None:
         import matplotlib.pyplot as plt
 

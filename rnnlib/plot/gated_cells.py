@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from rnnlib.plot.common import _axes
+
 GATE_LABELS = {
     "i": "input gate $i_t$", "f": "forget gate $f_t$", "o": "output gate $o_t$",
     "c": r"candidate $\tilde c_t$", "z": "update gate $z_t$", "r": "reset gate $r_t$",
@@ -19,14 +21,6 @@ GATE_LABELS = {
 }
 _COLOURS = {"i": "#3d85c6", "f": "#e06666", "o": "#6aa84f", "c": "#8e7cc3",
             "z": "#e69138", "r": "#45818e", "h": "#8e7cc3"}
-
-
-def _axes(ax, figsize):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _one_sequence(where: str, name: str, values) -> np.ndarray:

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _axes(ax, figsize):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+from rnnlib.plot.common import _axes
 
 
 def _as_sequence(name, value, where):

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlib.plot.common import _axes
+
 _SEEN = "#d9ead3"  # background of positions seen in training
 _MOTIF = "#f6b26b"  # highlight of the motif's tokens
 _PAD = "#eeeeee"  # padded (masked) entries
 _MODEL_COLOURS = ("#3d85c6", "#e06666", "#6aa84f", "#8e7cc3")
-
-
-def _axes(ax, figsize):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def sequence_matrix(matrix, row_labels=None, col_labels=None, ax=None, title=None,

@@ -1,4 +1,4 @@
-"""Tests of rnnlib.data: one-hot, padding (live against Keras), bag of words, Vocab,
+"""Tests of rnnlib.data: one-hot, padding (live against Keras), bag of words,
 windows, batching and splits."""
 
 import itertools
@@ -188,78 +188,6 @@ def test_bag_of_words_bad_input(X, depth, mask, words):
         data.bag_of_words(X, depth, mask)
     for w in words:
         assert w in str(err.value), (w, str(err.value))
-
-
-# ---------------------------------------------------------------- Vocab
-def test_vocab_reserved_and_order():
-    """Are <pad>=0 and <unk>=1 first, then tokens by frequency, ties alphabetical?"""
-    v = data.Vocab(["abca", "cb"])
-    assert v.itos == ["<pad>", "<unk>", "a", "b", "c"]
-    assert v.pad_id == 0 and v.unk_id == 1 and len(v) == 5
-    v = data.Vocab(["zz y x", "x"], level="word", extra_reserved=("<s>", "</s>"))
-    assert v.itos == ["<pad>", "<unk>", "<s>", "</s>", "x", "y", "zz"]
-    assert v["<s>"] == 2 and v["</s>"] == 3
-
-
-def test_vocab_is_deterministic():
-    """Does the order depend only on the counts, not on the order of the texts?"""
-    texts = ["the cat sat", "the dog sat", "a cat"]
-    a = data.Vocab(texts, level="word")
-    b = data.Vocab(texts[::-1], level="word")
-    assert a.itos == b.itos == ["<pad>", "<unk>", "cat", "sat", "the", "a", "dog"]
-
-
-def test_vocab_min_count_and_max_size():
-    """Do min_count drop rare tokens and max_size bound the total size (reserved included)?"""
-    texts = ["aaab", "bc"]
-    assert data.Vocab(texts, min_count=2).itos == ["<pad>", "<unk>", "a", "b"]
-    assert data.Vocab(texts, max_size=3).itos == ["<pad>", "<unk>", "a"]
-    with pytest.raises(ValueError, match="max_size"):
-        data.Vocab(texts, max_size=1)
-
-
-def test_vocab_encode_decode_round_trip_and_unknown():
-    """Do encode/decode round-trip known text, and does an unknown token map to <unk>?"""
-    v = data.Vocab(["hello world"])
-    ids = v.encode("hello")
-    assert v.decode(ids) == "hello"
-    assert v.encode("hq") == [v["h"], v.unk_id]
-    assert v["q"] == 1 and "q" not in v
-    assert v.decode([0, 0] + ids) == "hello"  # padding dropped by default
-    assert v.decode([0] + ids, skip=(), join=False)[0] == "<pad>"
-    w = data.Vocab(["a b c"], level="word")
-    assert w.decode(w.encode("c a")) == "c a"
-    assert w.encode(["c", "zzz"]) == [w["c"], 1]
-
-
-def test_vocab_without_unk_raises_on_unknown():
-    """With unk=None, is an unknown token a KeyError that says so?"""
-    v = data.Vocab(["ab"], reserved=("<pad>",), unk=None)
-    with pytest.raises(KeyError, match="unknown token"):
-        v.encode("abc")
-
-
-def test_vocab_json_round_trip(tmp_path):
-    """Does a Vocab survive to_json/from_json, through text and through a file?"""
-    v = data.Vocab(["héllo wörld", "hi"], extra_reserved=("<s>",), min_count=1)
-    assert data.Vocab.from_json(v.to_json()) == v
-    path = tmp_path / "sub" / "vocab.json"
-    v.to_json(path)
-    w = data.Vocab.from_json(path)
-    assert w == v and w.encode("hö") == v.encode("hö")
-    v2 = data.Vocab.from_tokens(["x", "y"])
-    assert v2.itos == ["<pad>", "<unk>", "x", "y"]
-
-
-def test_vocab_bad_input():
-    """Are a bad level, a bad id and a broken JSON reported clearly?"""
-    with pytest.raises(ValueError, match="level"):
-        data.Vocab(["a"], level="sentence")
-    v = data.Vocab(["ab"])
-    with pytest.raises(ValueError, match="position 1"):
-        v.decode([2, 9])
-    with pytest.raises(ValueError, match="not a saved Vocab"):
-        data.Vocab.from_json('{"level": "char"}')
 
 
 # ---------------------------------------------------------------- windows

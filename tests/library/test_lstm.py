@@ -326,16 +326,3 @@ def test_checks_reject_wrong_answer(case, label):
     wrong = getattr(WRONG, f"{prefix}_WRONG")
     with pytest.raises(AssertionError):
         check_against_reference(wrong[label], reference, make_inputs, trials=3, seed=0)
-
-
-def test_split_gates_names_blocks_in_keras_order():
-    """Does split_gates cut the last axis into equal views in gate order, refusing a bad width?"""
-    from rnnlib.gates import gate_dict
-
-    W = np.arange(2 * 8).reshape(2, 8)
-    i, f, c, o = split_gates(W, len(LSTM_GATES))
-    np.testing.assert_array_equal(f, W[:, 2:4])
-    assert np.shares_memory(o, W)
-    np.testing.assert_array_equal(gate_dict(W, LSTM_GATES)["c"], W[:, 4:6])
-    with pytest.raises(ValueError, match="10 cannot be split into 4"):
-        split_gates(np.zeros((3, 10)), 4)

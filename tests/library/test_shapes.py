@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnlib._shapes import Dims, check_cache, check_flag
+from rnnlib._shapes import Dims, check_cache, check_count, check_flag, token_ids
 
 
 def test_dims_binds_letters_and_returns_arrays():
@@ -137,3 +137,57 @@ def test_check_cache_accepts_its_kind_and_look_alikes_only():
         with pytest.raises(TypeError, match="f: cache should be the RNNStepCache that g "
                                             f"returned, got {came}"):
             check_cache("f", bad, RNNStepCache, "g")
+
+
+def test_token_ids_one_check_with_two_policies():
+    """Do the layers want an integer dtype while the data helpers also take whole floats (as
+    Keras's to_categorical does), with the same messages either way?"""
+    np.testing.assert_array_equal(token_ids("f", "x", [2.0, 0.0], 3, "depth=3",
+                                            whole_floats=True), [2, 0])
+    assert token_ids("f", "x", [], 3, "depth=3", whole_floats=True).dtype == np.int64
+    with pytest.raises(ValueError, match=r"f: x should hold integer token ids, got dtype float64 "
+                                         r"\(use \.astype\(int\)\)"):
+        token_ids("f", "x", [2.0, 0.0], 3, "3 rows in W")
+    with pytest.raises(ValueError, match=r"f: x should hold integer token ids, got 1.5 at "
+                                         r"position 1$"):
+        token_ids("f", "x", [0, 1.5], 3, "depth=3", whole_floats=True)
+    with pytest.raises(ValueError, match=r"got dtype bool"):
+        token_ids("f", "x", [True], 3, "depth=3", whole_floats=True)
+    with pytest.raises(ValueError, match=r"f: x holds ids outside \[0, 3\) \(depth=3\): 3 at "
+                                         r"position \(1, 0\)$"):
+        token_ids("f", "x", [[0, 1], [3, -1]], 3, "depth=3")
+    np.testing.assert_array_equal(  # only where the mask is True
+        token_ids("f", "x", [[0, -1]], 3, "depth=3", where_mask=np.array([[True, False]])),
+        [[0, -1]])
+
+
+def test_every_id_check_speaks_the_same_way():
+    """Do one_hot, bag_of_words, Vocab.decode, embedding_forward and temporal_softmax_loss
+    report an id out of range in one format?"""
+    from rnnlib import data, layers, vocab
+
+    calls = {
+        "one_hot: indices": lambda: data.one_hot([[0, 7]], 5),
+        "bag_of_words: X": lambda: data.bag_of_words([[0, 7]], 5),
+        "Vocab.decode: ids": lambda: vocab.Vocab(["abc"]).decode([0, 7]),
+        "embedding_forward: x": lambda: layers.embedding_forward([[0, 7]], np.zeros((5, 2))),
+        "temporal_softmax_loss: y": lambda: layers.temporal_softmax_loss(np.zeros((1, 2, 5)),
+                                                                         [[0, 7]]),
+    }
+    for prefix, call in calls.items():
+        with pytest.raises(ValueError, match=rf"^{prefix} holds ids outside \[0, 5\) \(.*\): "
+                                             r"7 at position (1|\(0, 1\))$"):
+            call()
+
+
+def test_check_count_wants_a_whole_number_of_at_least_minimum():
+    """Are ints (NumPy ints too) at least minimum accepted, and floats, bools and smaller
+    numbers refused with what came?"""
+    assert check_count("f", "n", np.int32(3)) == 3
+    assert check_count("f", "n", 0, minimum=0) == 0
+    with pytest.raises(ValueError, match=r"f: n should be a positive integer, got 2.0"):
+        check_count("f", "n", 2.0)
+    with pytest.raises(ValueError, match=r"f: n should be a positive integer, got True"):
+        check_count("f", "n", True)
+    with pytest.raises(ValueError, match=r"f: n should be an integer >= 2, got 1"):
+        check_count("f", "n", 1, minimum=2)
