@@ -146,14 +146,16 @@ def sample(params: Mapping, prime, length: int, temperature: float = 1.0, seed=0
 
 
 def train(params: dict, ids, *, steps: int, batch_size: int = 32, window: int = 50,
-          lr: float = 3e-3, clip: float = 5.0, step_fn: Callable | None = None,
+          lr: float = 3e-3, lr_end: float | None = None, clip: float = 5.0,
+          step_fn: Callable | None = None,
           held_out=None, eval_every: int = 500, seed=0, log: Callable | None = None):
     """Trains ``params`` in place with Adam and global-norm clipping over streamed windows.
 
     ids: the training text as ids. The text is cut into ``batch_size`` streams
     (:func:`rnnlib.text.streams`); every step takes the next window of each stream, and the
     state is carried from window to window. Each pass over the text starts at a random
-    offset with a zero state. step_fn: ``step_fn(params, x, y, h0) -> (loss, grads,
+    offset with a zero state. lr_end: when given, the learning rate falls linearly from
+    ``lr`` to ``lr_end`` over the run. step_fn: ``step_fn(params, x, y, h0) -> (loss, grads,
     h_last)`` (default: :func:`window_loss_and_grads`). held_out: ids scored with
     :func:`stream_loss` every ``eval_every`` steps and at the end.
     Returns a history dict of lists: step, loss (training loss averaged since the last
@@ -178,6 +180,8 @@ def train(params: dict, ids, *, steps: int, batch_size: int = 32, window: int = 
             batch = next(window_iter)
             h = np.zeros((batch_size, H), params["Wh"].dtype)
         x, y = batch
+        if lr_end is not None:
+            opt.lr = lr + (lr_end - lr) * (step - 1) / max(steps - 1, 1)
         loss, grads, h = step_fn(params, x, y, h)
         grads, norm = optim.clip_by_global_norm(grads, clip)
         opt.step(params, grads)
