@@ -13,7 +13,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # JupyterLab refuses to start as root unless told (containers, CI images).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint setup browser release bench clean-grading
+.PHONY: lab test lint setup browser postgres release bench clean-grading
 
 ## set-up: a project-local virtual environment with the pinned dependencies (nothing global)
 $(STAMP): pyproject.toml
@@ -28,12 +28,16 @@ setup: $(STAMP)
 browser:
 	@bash tools/ensure-chromium.sh
 
+## Debian's PostgreSQL for the gradebook tests (package only: each test starts a private server)
+postgres:
+	@bash tools/ensure-postgres.sh
+
 lab: setup
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course
 
 # One BLAS thread per test worker: the workers already use every core, and oversubscribed
 # OpenBLAS is many times slower on the small matrices of the tests.
-test: setup browser
+test: setup browser postgres
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: setup
