@@ -10,8 +10,9 @@ baseline predicts the mean, MSE 1/6 = 0.167. Copy task (rnnlib.datasets.copy_tas
 8 symbols, the given delay): one-hot input, one recurrent layer with return_sequences,
 Dense(10) softmax; the baseline is the memoryless strategy's cross-entropy per step.
 Every model trains with Adam (clipnorm 1, batch 64) on ``--n-train`` sequences until
-``--seconds`` of training have passed (checked after every batch) or ``--epochs`` epochs are
-done, and is scored on 2,000 held-out sequences. Seeds fix the data and the initial weights;
+``--seconds`` of training have passed or ``--epochs`` epochs are done (Keras 3 stops only at
+the end of an epoch, so a run may pass its budget by up to one epoch), and is scored on 2,000
+held-out sequences. Seeds fix the data and the initial weights;
 the time budget means a loaded machine trains fewer steps, so the JSON records the steps each
 run made and the load. Writes benchmarks/results/gated_adding.json (merging with what is
 there: runs are keyed by task, length, model and seed). Nothing is asserted.
@@ -39,6 +40,7 @@ sys.path.insert(0, str(REPO))
 import rnnlib as rl  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "gated_adding.json"
+NOTEBOOK_COPY = REPO / "solutions" / "06_gates" / "gated_adding.json"  # what notebook 06 reads
 MODELS = ("simple_rnn", "lstm", "lstm_chrono", "gru")
 TARGET_PARAMS = 4400  # matched parameter budget (recurrent layer + output layer)
 N_TEST = 2000
@@ -107,7 +109,7 @@ def baseline(task: str, length: int) -> float:
 
 
 def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=0,
-        batch_size=64) -> dict:
+        batch_size=64, save_dir: Path | None = None) -> dict:
     import keras
 
     X, y = data(task, length, n_train, seed=1000 + seed)
@@ -132,6 +134,7 @@ def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=
                 self.model.stop_training = True
 
     limit = TimeLimit()
+    cpu_start = time.process_time()
     hist = net.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[limit])
     train_s = time.perf_counter() - limit.start
     pred = net.predict(X_test, batch_size=500, verbose=0)
@@ -140,7 +143,13 @@ def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=
     else:
         p = np.take_along_axis(pred, y_test[..., None], axis=-1)[..., 0]  # (N, T)
         metric = float(-np.mean(np.log(np.clip(p, 1e-12, 1.0))))
+    saved = None
+    if save_dir is not None:
+        save_dir.mkdir(parents=True, exist_ok=True)
+        saved = save_dir / f"{task}_{length}_{model}.keras"
+        net.save(saved)
     return {
+        "saved_model": None if saved is None else saved.name,
         "task": task, "length": int(length), "T": int(steps_T), "model": model, "seed": seed,
         "params": int(net.count_params()), "units": int(net.layers[0].units),
         "metric": "mse" if task == "adding" else "cross_entropy_nats_per_step",
@@ -148,7 +157,10 @@ def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=
         "train_seconds": round(train_s, 1), "first_batch_seconds": round(limit.trace_s, 1),
         "batches": limit.batches, "batch_size": batch_size,
         "epochs_done": len(hist.history["loss"]), "lr": lr, "n_train": n_train,
+        "budget": {"seconds": seconds, "epochs": epochs, "max_batches": max_batches},
         "final_train_loss": round(float(hist.history["loss"][-1]), 6),
+        "train_loss_by_epoch": [round(float(v), 5) for v in hist.history["loss"]],
+        "cpu_seconds": round(time.process_time() - cpu_start, 1),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
@@ -166,6 +178,10 @@ def main(argv=None):
     p.add_argument("--max-batches", type=int, default=0, help="stop after this many (0: no cap)")
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--out", type=Path, default=RESULTS)
+    p.add_argument("--save-models", type=Path, default=None, metavar="DIR",
+                   help="also save each trained model as DIR/<task>_<length>_<model>.keras")
+    p.add_argument("--notebook-copy", type=Path, default=NOTEBOOK_COPY,
+                   help="a copy of the results for notebook 06 ('' for none)")
     args = p.parse_args(argv)
 
     import keras
@@ -187,16 +203,17 @@ def main(argv=None):
         for model in args.models.split(","):
             for seed in (int(s) for s in args.seeds.split(",")):
                 r = run(task, length, model, seed, n_train=args.n_train, seconds=args.seconds,
-                        epochs=args.epochs, lr=args.lr, max_batches=args.max_batches)
+                        epochs=args.epochs, lr=args.lr, max_batches=args.max_batches,
+                        save_dir=args.save_models)
                 runs[(task, length, model, seed)] = r
                 print(f"{task:6s} {length:4d} {model:12s} seed {seed}: {r['metric']} "
                       f"{r['value']:.4f} (baseline {r['baseline']:.4f}) {r['params']} params, "
                       f"{r['train_seconds']} s, {r['batches']} batches", flush=True)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                args.out.write_text(json.dumps({
+                text = json.dumps({
                     "benchmark": "adding problem and copy task: SimpleRNN, LSTM, LSTM + chrono "
                                  "init, GRU at about 4.4k parameters (notebook 06)",
-                    "command": "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/gated_adding.py",
+                    "command": "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/gated_adding.py "
+                               + " ".join(sys.argv[1:] if argv is None else argv),
                     "date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": machine(),
                     "versions": {"numpy": np.__version__, "tensorflow": tf.__version__,
@@ -204,7 +221,11 @@ def main(argv=None):
                     "runs": sorted(runs.values(), key=lambda r: (r["task"], r["length"],
                                                                  MODELS.index(r["model"]),
                                                                  r["seed"])),
-                }, indent=1) + "\n")
+                }, indent=1) + "\n"
+                for path in (args.out, args.notebook_copy):
+                    if str(path) not in ("", "."):
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 
+def _sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # stable for any a
+
+
 def state_gradient_norms(layer, x) -> np.ndarray:
     """``||dh_T / ds_t||`` for every t = 0 .. T of one sequence through a Keras RNN layer.
 
@@ -56,3 +60,52 @@ def state_gradient_norms(layer, x) -> np.ndarray:
         jac = np.concatenate(blocks, axis=1)  # (H, H) or (H, 2H): rows of dh_T/ds_t
         norms[t] = np.linalg.norm(jac, 2)
     return norms
+
+
+def gate_activations(layer, x) -> dict[str, np.ndarray]:
+    """The gate values a Keras ``LSTM`` or ``GRU`` computes on one sequence, from zero states.
+
+    layer: a built ``keras.layers.LSTM`` or ``GRU`` (either ``reset_after``); x: (T, D).
+    Returns ``{"i", "f", "o"}`` (LSTM) or ``{"z", "r"}`` (GRU), each (T, H) in [0, 1], and
+    ``"h"`` (T, H), the layer's output at every step. Computed in NumPy from the layer's
+    weights with the equations of :mod:`rnnlib.lstm` and :mod:`rnnlib.gru`. Notebook 06.
+    """
+    from rnnlib.gates import GRU_GATES, LSTM_GATES, split_gates
+    from rnnlib.keras_io import layer_kind, params_from_keras
+
+    kind = layer_kind(layer)
+    if kind == "simple_rnn":
+        raise ValueError("gate_activations: a SimpleRNN has no gates; pass an LSTM or a GRU")
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"gate_activations: x should be one sequence (T, D), got shape {x.shape}")
+    p = {k: np.asarray(v, dtype=float) for k, v in params_from_keras(layer).items()}
+    Wx, Wh, b = p["Wx"], p["Wh"], p["b"]
+    T, H = x.shape[0], Wh.shape[0]
+    h, c = np.zeros(H), np.zeros(H)  # (H,) states of the one sequence
+    names = ("i", "f", "o") if kind == "lstm" else ("z", "r")
+    out = {k: np.empty((T, H)) for k in (*names, "h")}
+    cell = layer.cell if hasattr(layer, "cell") else layer
+    reset_after = kind == "gru" and bool(cell.reset_after)
+    for t in range(T):
+        if kind == "lstm":
+            a_i, a_f, a_c, a_o = split_gates(x[t] @ Wx + h @ Wh + b, len(LSTM_GATES))  # (H,)
+            i, f, o = _sigmoid(a_i), _sigmoid(a_f), _sigmoid(a_o)
+            c = f * c + i * np.tanh(a_c)
+            h = o * np.tanh(c)
+            out["i"][t], out["f"][t], out["o"][t] = i, f, o
+        else:
+            b_in, b_rec = (b[0], b[1]) if reset_after else (b, np.zeros_like(b))
+            x_z, x_r, x_h = split_gates(x[t] @ Wx + b_in, len(GRU_GATES))  # (H,) each
+            Wh_z, Wh_r, Wh_h = split_gates(Wh, len(GRU_GATES))  # (H, H) each
+            r_z, r_r, r_h = split_gates(b_rec, len(GRU_GATES))  # (H,) recurrent biases
+            z = _sigmoid(x_z + h @ Wh_z + r_z)
+            r = _sigmoid(x_r + h @ Wh_r + r_r)
+            if reset_after:
+                cand = np.tanh(x_h + r * (h @ Wh_h + r_h))
+            else:
+                cand = np.tanh(x_h + (r * h) @ Wh_h)
+            h = z * h + (1 - z) * cand
+            out["z"][t], out["r"][t] = z, r
+        out["h"][t] = h
+    return out

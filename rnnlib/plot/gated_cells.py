@@ -106,7 +106,7 @@ def gate_traces(gates, unit=0, ax=None, *, t=None, markers=None, title=None):
     return ax
 
 
-def gradient_flow(norms, ax=None, *, title=None, floor=1e-30):
+def gradient_by_lag(norms, ax=None, *, title=None, floor=1e-30):
     """Gradient norm ``||dh_T/dh_t||`` against the lag ``T - t``, one line per model, log y.
 
     norms: ``{model name: (T,) array}`` with ``norms[name][t]`` the norm for state t
@@ -114,7 +114,7 @@ def gradient_flow(norms, ax=None, *, title=None, floor=1e-30):
     ``floor`` are clipped to it so that a vanished gradient still shows. Notebook 06.
     """
     if not isinstance(norms, Mapping) or not norms:
-        raise ValueError("gradient_flow: norms should be a non-empty dict {model: (T,) norms}")
+        raise ValueError("gradient_by_lag: norms should be a non-empty dict {model: (T,) norms}")
     ax = _axes(ax, (7.0, 3.5))
     for name, value in norms.items():
         if isinstance(value, tuple) and len(value) == 2:
@@ -123,7 +123,7 @@ def gradient_flow(norms, ax=None, *, title=None, floor=1e-30):
             vals = np.asarray(value, dtype=float).ravel()
             lags = np.arange(len(vals))[::-1]  # state t = 0 .. T-1 has lag T-1 .. 0
         if lags.shape != vals.shape or vals.size == 0:
-            raise ValueError(f"gradient_flow: norms[{name!r}] should be a non-empty 1-D array "
+            raise ValueError(f"gradient_by_lag: norms[{name!r}] should be a non-empty 1-D array "
                              f"(or matching lags and values), got {vals.shape} values")
         order = np.argsort(lags)
         ax.semilogy(lags[order], np.maximum(vals[order], floor), label=str(name), linewidth=1.8)

@@ -74,3 +74,27 @@ def test_rejects_a_batch_and_other_layers():
         state_gradient_norms(layer, np.zeros((1, 3, 1)))
     with pytest.raises(ValueError, match="expected a keras.layers.SimpleRNN, LSTM or GRU"):
         state_gradient_norms(keras.layers.Dense(2), np.zeros((3, 1)))
+
+
+@pytest.mark.parametrize("make, names", [
+    (lambda: keras.layers.LSTM(4, return_sequences=True), "ifo"),
+    (lambda: keras.layers.GRU(4, return_sequences=True), "zr"),
+    (lambda: keras.layers.GRU(4, return_sequences=True, reset_after=False), "zr"),
+])
+def test_gate_activations_reproduce_the_layer_output(make, names):
+    """Do the recomputed gates lead to the layer's own output, with gates in [0, 1]?"""
+    keras.utils.set_random_seed(5)
+    layer = make()
+    x = np.random.default_rng(6).normal(size=(1, 7, 3)).astype("float32")
+    layer.build((None, 7, 3))
+    layer.cell.bias.assign(np.random.default_rng(7).normal(size=layer.cell.bias.shape))
+    h_keras = keras.ops.convert_to_numpy(layer(x))[0]
+    got = rl.gate_flow.gate_activations(layer, x[0])
+    assert sorted(got) == sorted([*names, "h"])
+    np.testing.assert_allclose(got["h"], h_keras, atol=1e-5)
+    for g in names:
+        assert got[g].shape == (7, 4) and np.all((got[g] > 0) & (got[g] < 1))
+    simple = keras.layers.SimpleRNN(2)
+    simple.build((None, 7, 3))
+    with pytest.raises(ValueError, match="no gates"):
+        rl.gate_flow.gate_activations(simple, x[0])

@@ -63,19 +63,19 @@ def test_gate_traces_draws_one_line_per_gate_for_the_unit(gates):
         gated_cells.gate_traces(gates, markers=np.zeros(5))
 
 
-def test_gradient_flow_plots_norms_against_lag_on_a_log_scale():
+def test_gradient_by_lag_plots_norms_against_lag_on_a_log_scale():
     """Is each model a line of norm against lag T - t (last state = lag 0) on a log y axis?"""
     norms = {"RNN": 0.5 ** np.arange(6)[::-1], "GRU": np.ones(6)}
-    ax = gated_cells.gradient_flow(norms)
+    ax = gated_cells.gradient_by_lag(norms)
     assert ax.get_yscale() == "log"
     rnn = ax.lines[0]
     np.testing.assert_allclose(rnn.get_xdata(), np.arange(6))
     np.testing.assert_allclose(rnn.get_ydata(), 0.5 ** np.arange(6))
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["RNN", "GRU"]
-    ax = gated_cells.gradient_flow({"x": (np.array([3, 1]), np.array([0.0, 2.0]))}, floor=1e-9)
+    ax = gated_cells.gradient_by_lag({"x": (np.array([3, 1]), np.array([0.0, 2.0]))}, floor=1e-9)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [2.0, 1e-9])  # sorted by lag, floored
     with pytest.raises(ValueError, match="non-empty dict"):
-        gated_cells.gradient_flow({})
+        gated_cells.gradient_by_lag({})
 
 
 @pytest.mark.parametrize("cell, state", [("lstm", r"$c_t$"), ("gru", r"$h_t$")])
