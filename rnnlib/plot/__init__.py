@@ -25,3 +25,7 @@ from rnnlib.plot.gradients import adding_results as adding_results
 from rnnlib.plot.gradients import adding_sequence as adding_sequence
 from rnnlib.plot.gradients import cliff as cliff
 from rnnlib.plot.gradients import lag_norms as lag_norms
+from rnnlib.plot.gated_cells import gate_heatmap as gate_heatmap
+from rnnlib.plot.gated_cells import gate_traces as gate_traces
+from rnnlib.plot.gated_cells import gradient_by_lag as gradient_by_lag
+from rnnlib.plot.gated_cells import lstm_cell_diagram as lstm_cell_diagram
