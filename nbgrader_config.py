@@ -5,7 +5,7 @@
     submitted/ autograded/ feedback/ gradebook.db                 grading workspace, git-ignored
 
 Each setting below that is not an nbgrader default is a known trap for a TensorFlow course;
-tests/test_autograde.py covers each one with a real `nbgrader autograde` run.
+tests/grading/test_autograde.py covers each one with a real `nbgrader autograde` run.
 """
 
 import os
@@ -21,6 +21,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
+from autograder.execute import CELL_TIMEOUT, STARTUP_TIMEOUT, quiet_environment
 from autograder.feedback import HideTestTracebacks
 from autograder.sanitize import OverwriteCellsSafely
 
@@ -28,9 +29,7 @@ c = get_config()  # noqa: F821 (injected by traitlets when it runs this file)
 
 # The kernels that execute notebooks inherit this process's environment. TensorFlow writes its
 # C++ log lines to the kernel's stderr, and nbgrader scores any stderr in a test cell as 0.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("PYTHONHASHSEED", "0")
+quiet_environment()  # TF_CPP_MIN_LOG_LEVEL=3, TF_ENABLE_ONEDNN_OPTS=0, PYTHONHASHSEED=0
 # nbgrader runs `alembic` (the gradebook's migrations) by name: find it next to this Python, so
 # `.venv/bin/nbgrader ...` works without activating the environment.
 _bin = os.path.dirname(sys.executable)
@@ -53,12 +52,12 @@ c.CourseDirectory.ignore = [
 ]
 
 ## Autograde: execution of each submitted notebook.
-# Per-cell limit: the longest cell of a solution notebook (a small training run) takes well
-# under a minute on 2 CPU cores; 300 s leaves room for a slow laptop without letting an
-# infinite loop hold the batch for long. The kernel is interrupted on timeout (nbgrader's
-# default), the cell scores 0 and grading goes on.
-c.Execute.timeout = 300
-c.Execute.startup_timeout = 120
+# Per-cell limit (CELL_TIMEOUT, 300 s, set in autograder/execute.py): the longest cell of a
+# solution notebook (a small training run) takes well under a minute on 2 CPU cores; 300 s
+# leaves room for a slow laptop without letting an infinite loop hold the batch for long. The
+# kernel is interrupted on timeout (nbgrader's default), the cell scores 0 and grading goes on.
+c.Execute.timeout = CELL_TIMEOUT
+c.Execute.startup_timeout = STARTUP_TIMEOUT
 c.Execute.interrupt_on_timeout = True
 # Execute.allow_errors stays True (nbgrader fixes it, it is not configurable): a failing cell
 # scores 0 and the following cells still run, so one wrong answer costs only its own tests.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import os
 import platform
 import sys
+from pathlib import Path
+
+from autograder.execute import quiet_environment, run_notebook
 
 # (label, import name, attribute holding the version)
 TOOLS = (
@@ -20,7 +22,7 @@ TOOLS = (
 
 def tool_version(module_name: str, attribute: str = "__version__") -> str:
     """The installed version of a module, or a short reason it is missing."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    quiet_environment()  # before TensorFlow loads: no oneDNN / absl lines
     try:
         module = importlib.import_module(module_name)
     except Exception as error:  # an import can fail in many ways; report, never crash
@@ -29,25 +31,23 @@ def tool_version(module_name: str, attribute: str = "__version__") -> str:
 
 
 def kernel_starts(timeout: float = 60.0) -> tuple[bool, str]:
-    """Starts the default Python kernel, runs one line, and shuts it down."""
+    """Starts the course's kernel (as every notebook run does), imports rnnlib in it, stops it."""
+    import tempfile
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import rnnlib")])
     try:
-        from jupyter_client.manager import start_new_kernel
-    except ImportError as error:
-        return False, f"jupyter_client is missing ({error})"
-    try:
-        manager, client = start_new_kernel(kernel_name="python3", startup_timeout=timeout)
-    except Exception as error:
-        return False, f"{type(error).__name__}: {error}"
-    try:
-        reply = client.execute_interactive("import rnnlib", timeout=timeout)
-        ok = reply["content"]["status"] == "ok"
-        return ok, "ok (python3 kernel, imports rnnlib)" if ok else "kernel cannot import rnnlib"
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        with tempfile.TemporaryDirectory(prefix="rnn-doctor-") as workdir:
+            run_notebook(nb, Path(workdir), timeout=int(timeout))
+    except Exception as error:  # a kernel can fail in many ways; report, never crash
+        first = str(error).strip().splitlines()[-1:] or [""]
+        return False, f"kernel cannot start or import rnnlib ({type(error).__name__}: {first[0]})"
+    return True, "ok (python3 kernel, imports rnnlib)"
 
 
 def main(start_kernel: bool = True) -> int:
+    quiet_environment()
     print(f"Python      {platform.python_version()} ({sys.executable})")
     missing = False
     for label, module_name, attribute in TOOLS:

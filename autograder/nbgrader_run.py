@@ -5,35 +5,27 @@ end-to-end tests and by benchmarks/notebooks.py:
 
     root = make_course_copy(tmp / "course-root")          # nbgrader_config.py + solutions/
     run_nbgrader(root, "generate_assignment", "*", "--force")
-    place_submission(root, "alice", "02_rnn_cell", {"02_rnn_cell": nb})
+    submissions.write(root / "submitted", Submission("alice", "02_rnn_cell", files))
     run_nbgrader(root, "autograde", "*")
     scores(root)                                          # from the gradebook
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from autograder import notebooks as nbs
+from autograder.execute import QUIET_TENSORFLOW
 
 CONFIG_FILE = "nbgrader_config.py"
 # Variables the nbgrader process must not inherit from a developer's shell: the config file
 # itself must make the kernels quiet (that is what the tests check).
-_UNSET = (
-    "NBGRADER_EXECUTION",
-    "TF_CPP_MIN_LOG_LEVEL",
-    "TF_ENABLE_ONEDNN_OPTS",
-    "JUPYTER_CONFIG_DIR",
-)
+_UNSET = ("NBGRADER_EXECUTION", *QUIET_TENSORFLOW, "JUPYTER_CONFIG_DIR")
 
 
 class NbgraderError(RuntimeError):
@@ -104,38 +96,6 @@ def run_nbgrader(
     return proc
 
 
-def place_submission(
-    root: Path,
-    student: str,
-    assignment: str,
-    notebooks: dict[str, nbformat.NotebookNode],
-    files: dict[str, bytes] | None = None,
-    timestamp: str = "2025-01-01 12:00:00.000000 UTC",
-) -> Path:
-    """Write a submission as `nbgrader collect` leaves it: submitted/<student>/<assignment>/."""
-    folder = Path(root) / "submitted" / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, nb in notebooks.items():
-        (folder / f"{name}.ipynb").write_bytes(nbs.dumps(nb))
-    for rel, data in (files or {}).items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(data)
-    (folder / "timestamp.txt").write_text(timestamp)
-    return folder
-
-
-def solved(release_nb: nbformat.NotebookNode, source_nb: nbformat.NotebookNode):
-    """The release with every answer cell holding the solution's source: a perfect student."""
-    answers = {
-        nbs.grade_id(c): c.source for c in source_nb.cells if nbs.nbgrader_meta(c).get("solution")
-    }
-    nb = copy.deepcopy(release_nb)
-    for cell in nb.cells:
-        if nbs.nbgrader_meta(cell).get("solution") and nbs.grade_id(cell) in answers:
-            cell.source = answers[nbs.grade_id(cell)]
-    return nb
-
-
 @dataclass(frozen=True)
 class CellScore:
     student: str
@@ -174,10 +134,3 @@ def scores(root: Path, db_url: str | None = None) -> list[CellScore]:
                             )
                         )
     return out
-
-
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
-    """(wall seconds, result) of one call."""
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - start, result

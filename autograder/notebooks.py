@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +32,6 @@ _KEEP_LANGUAGE_INFO = ("name", "file_extension", "mimetype", "codemirror_mode", 
 # Cell metadata worth keeping; "execution", "ExecuteTime", "scrolled", "collapsed"... are not.
 _KEEP_CELL_METADATA = ("nbgrader", "deletable", "editable", "tags", "slideshow")
 _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
-CELL_TIMEOUT = 300  # seconds per cell, as nbgrader_config.py's Execute.timeout
 
 
 def course_root() -> Path:
@@ -149,29 +147,6 @@ def dumps(nb: nbformat.NotebookNode) -> bytes:
     """The bytes nbformat writes (sorted keys, indent 1), with exactly one trailing newline."""
     text = nbformat.writes(nb, version=4)
     return (text.rstrip("\n") + "\n").encode("utf-8")
-
-
-def kernel_env() -> dict[str, str]:
-    """A student's kernel: quiet TensorFlow, not under autograde, headless matplotlib."""
-    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    env.setdefault("PYTHONHASHSEED", "0")
-    env["MPLBACKEND"] = "Agg"
-    return env
-
-
-def copy_assignment(notebook: Path, dest: Path) -> Path:
-    """Copy the notebook's assignment folder (course files only) to `dest`; returns the copy's
-    notebook path. Notebooks run with their own folder as working directory."""
-    folder = notebook.parent
-    dest.mkdir(parents=True, exist_ok=True)
-    for rel in assignment_files(folder):
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / rel, dest / rel)
-    if not (dest / notebook.name).exists():  # a notebook not yet known to git
-        shutil.copy2(notebook, dest / notebook.name)
-    return dest / notebook.name
 
 
 # ---- cells ---------------------------------------------------------------------------------

@@ -25,14 +25,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nbclient import NotebookClient
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from autograder import execute as ex  # noqa: E402
 from autograder import nbgrader_run as ng  # noqa: E402
 from autograder import notebooks as nbs  # noqa: E402
-from autograder.notebooks import CELL_TIMEOUT, copy_assignment, kernel_env  # noqa: E402
+from autograder import submissions  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "notebooks.json"
 BUDGET_S = 120
@@ -58,15 +57,9 @@ def machine() -> dict:
 
 def execute(path: Path, workdir: Path) -> float:
     """Seconds to run the notebook top to bottom in a fresh kernel, cwd = a copy of its folder."""
-    local = copy_assignment(path, workdir)
-    client = NotebookClient(
-        nbs.read(local),
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(workdir)}},
-    )
+    local = ex.copy_assignment(path, workdir)
     start = time.perf_counter()
-    client.execute(env=kernel_env())
+    ex.run_notebook(local)
     return time.perf_counter() - start
 
 
@@ -75,11 +68,8 @@ def kernel_start(workdir: Path, code: str = "import rnnlib as rl") -> float:
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    client = NotebookClient(
-        nb, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    )
     start = time.perf_counter()
-    client.execute(env=kernel_env())
+    ex.run_notebook(nb, workdir)
     return time.perf_counter() - start
 
 
@@ -94,8 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    ex.quiet_environment()
     ids = args.assignments or nbs.assignments(REPO)
     sources = [p for aid in ids for p in nbs.notebooks(REPO, nbs.SOURCE_DIR, aid)]
     times: dict[str, dict[str, list[float]]] = {
@@ -126,13 +115,16 @@ def main(argv: list[str] | None = None) -> int:
                     and ".ipynb_checkpoints" not in p.parts
                 }
                 release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / path.name)
-                solved = ng.solved(release_nb, nbs.read(path))
+                solved = ex.fill_answers(release_nb, nbs.read(path))
                 for kind, nb, files in (
                     ("autograde", solved, artifacts),
                     ("release", release_nb, {}),
                 ):
                     student = f"{kind}-{k}"
-                    ng.place_submission(root, student, aid, {name: nb}, files)
+                    data = {f"{name}.ipynb": nbs.dumps(nb), **files}
+                    submissions.write(
+                        root / "submitted", submissions.Submission(student, aid, data)
+                    )
                     start = time.perf_counter()
                     ng.run_nbgrader(root, "autograde", aid, f"--student={student}")
                     times[name][kind].append(time.perf_counter() - start)

@@ -31,6 +31,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from autograder.execute import fill_answers
+
 from .lab_page import (
     WidgetSpec,
     click_menu,
@@ -94,28 +97,13 @@ ASSIGNMENTS = [case.assignment for case in CASES]
 # ---------------------------------------------------------------------------- the course copy
 
 
-def strip_solution_markers(source: str) -> str:
-    lines = [
-        line for line in source.splitlines()
-        if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
-    ]  # fmt: skip
-    return "\n".join(lines)
-
-
 def finished_notebook(release: Path, solution: Path) -> nbformat.NotebookNode:
     """The release notebook with every answer cell filled in from the solution notebook."""
-    nb = nbformat.read(release, as_version=4)
-    answers = {
-        cell.metadata["nbgrader"]["grade_id"]: cell.source
-        for cell in nbformat.read(solution, as_version=4).cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            assert grade_id in answers, f"{release}: answer cell {grade_id!r} not in {solution}"
-            cell.source = strip_solution_markers(answers[grade_id])
-    return nb
+    return fill_answers(
+        nbformat.read(release, as_version=4),
+        nbformat.read(solution, as_version=4),
+        keep_markers=False,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -31,9 +31,10 @@ from pathlib import Path
 import nbformat
 import notebook_harness as harness
 import pytest
-from nbclient import NotebookClient
+from grading_helpers import place_submission
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder import execute as ex
 from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
 
@@ -126,15 +127,9 @@ def student_artifacts(source: Path, workdir: Path) -> dict[str, bytes]:
     the notebook runs once in a copy of its folder and every new file is returned."""
     if "fit_or_load" not in source.read_text(encoding="utf-8"):
         return {}
-    local = harness.copy_assignment(source, workdir)
+    local = ex.copy_assignment(source, workdir)
     before = {p for p in workdir.rglob("*") if p.is_file()}
-    NotebookClient(
-        nbs.read(local),
-        timeout=harness.CELL_TIMEOUT,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(workdir)}},
-    ).execute(env=harness.kernel_env())
+    ex.run_notebook(local, allow_errors=True)
     return {
         p.relative_to(workdir).as_posix(): p.read_bytes()
         for p in workdir.rglob("*")
@@ -183,17 +178,17 @@ def graded(tmp_path_factory) -> Graded:
     for aid in ASSIGNMENTS:
         for source in nbs.notebooks(root, nbs.SOURCE_DIR, aid):
             release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / source.name)
-            solved = ng.solved(release_nb, nbs.read(source))
+            solved = ex.fill_answers(release_nb, nbs.read(source))
             files = student_artifacts(source, tmp / "student-runs" / aid)
             tricky, result.warned[source.stem], result.deleted[source.stem] = make_tricky(solved)
             messy, result.edited[source.stem] = make_messy(solved)
             name = source.stem
-            ng.place_submission(root, "solution", aid, {name: solved}, files)
-            ng.place_submission(root, "untouched", aid, {name: release_nb})
-            ng.place_submission(
+            place_submission(root, "solution", aid, {name: solved}, files)
+            place_submission(root, "untouched", aid, {name: release_nb})
+            place_submission(
                 root, "tricky", aid, {name: tricky}, {**files, PROBE: b'{"who": "student"}'}
             )
-            ng.place_submission(root, "messy", aid, {name: messy}, files)
+            place_submission(root, "messy", aid, {name: messy}, files)
             if aid == ASSIGNMENTS[0]:
                 control = (aid, {name: tricky}, files)
 
@@ -207,7 +202,7 @@ def graded(tmp_path_factory) -> Graded:
 
     # the control, submitted after the others were graded and exported: the same tricky
     # submission, IgnorePattern off
-    ng.place_submission(root, "control", *control)
+    place_submission(root, "control", *control)
     ng.run_nbgrader(
         root, "autograde", ASSIGNMENTS[0], "--student=control", "--IgnorePattern.enabled=False"
     )

@@ -9,9 +9,9 @@ import time
 
 import notebook_harness as harness
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from autograder import execute as ex
 from autograder import notebooks as nbs
 
 SOURCES = nbs.notebooks(nbs.course_root(), nbs.SOURCE_DIR)
@@ -21,17 +21,11 @@ SOURCES = nbs.notebooks(nbs.course_root(), nbs.SOURCE_DIR)
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
 def test_solution_notebook_executes(path, tmp_path, record_property):
     """Does the solution notebook execute top to bottom without an error?"""
-    local = harness.copy_assignment(path, tmp_path / path.parent.name)
+    local = ex.copy_assignment(path, tmp_path / path.parent.name)
     nb = nbs.read(local)
-    client = NotebookClient(
-        nb,
-        timeout=harness.CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(local.parent)}},
-    )
     start = time.perf_counter()
     try:
-        client.execute(env=harness.kernel_env())
+        ex.run_notebook(nb, local.parent)
     except CellExecutionError as err:
         pytest.fail(f"{path.name} failed:\n{str(err)[-3000:]}")
     finally:

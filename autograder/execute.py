@@ -1,0 +1,176 @@
+"""The one way to run a course notebook: its kernel's environment, the cell limit, a copy of its
+assignment folder, and a fresh kernel that runs it top to bottom.
+
+    local = copy_assignment(solution_path, tmp / "02_rnn_cell")   # course files only
+    nb = run_notebook(local)                     # nbclient, fresh kernel, cwd = local.parent
+    perfect = fill_answers(release_nb, solution_nb)               # a release, answered
+
+Used by nbgrader_config.py (CELL_TIMEOUT), the tests, the benchmarks, `rnn-course doctor`,
+`rnn-course grade` and `rnn-course check`. Each setting is written here once.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from autograder import notebooks as nbs
+
+CELL_TIMEOUT = 300  # seconds per cell; nbgrader_config.py's Execute.timeout reads it
+STARTUP_TIMEOUT = 120  # seconds for a kernel to start (TensorFlow wheels are slow to load)
+KERNEL = "python3"
+
+# TensorFlow writes C++ log lines (oneDNN, absl, CPU features) to stderr at import, and
+# nbgrader scores any stderr in a test cell as 0. These must be set before TensorFlow loads.
+QUIET_TENSORFLOW = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+}
+# Same hash order in every run, so results that depend on set order are reproducible.
+REPRODUCIBLE = {"PYTHONHASHSEED": "0"}
+
+
+def quiet_environment(env: dict | os._Environ | None = None) -> dict | os._Environ:
+    """Set the TensorFlow-quieting variables (unless already set) in `env`, by default this
+    process's environment (so that TensorFlow imported here, and every kernel started from
+    here, is quiet); returns `env`."""
+    env = os.environ if env is None else env
+    for key, value in {**QUIET_TENSORFLOW, **REPRODUCIBLE}.items():
+        env.setdefault(key, value)
+    return env
+
+
+def kernel_env(autograde: bool = False) -> dict[str, str]:
+    """A student's kernel: quiet TensorFlow, headless matplotlib, and under autograde only when
+    asked (`NBGRADER_EXECUTION=autograde`: saved models are loaded, not trained)."""
+    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    quiet_environment(env)
+    env["MPLBACKEND"] = "Agg"
+    if autograde:
+        env["NBGRADER_EXECUTION"] = "autograde"
+    return env
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel manager that talks to its kernel over Unix sockets in a private folder.
+
+    TCP on loopback makes ipykernel warn that traffic is unencrypted, and cannot cross the
+    network namespace of the grading sandbox; IPC sockets are files only their owner reaches.
+    """
+
+    @default("transport")
+    def _transport_default(self):
+        return "ipc" if os.name == "posix" else "tcp"
+
+    @default("ip")
+    def _ip_default(self):
+        if self.transport != "ipc":
+            return super()._ip_default()
+        # short path: a Unix socket's path is limited to about 100 bytes
+        self._socket_dir = tempfile.mkdtemp(prefix="rnnk-")
+        return os.path.join(self._socket_dir, "k")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and getattr(self, "_socket_dir", None):
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # AsyncKernelManager's public name for it
+
+
+def copy_assignment(notebook: Path, dest: Path) -> Path:
+    """Copy the notebook's assignment folder (course files only) to `dest`; returns the copy's
+    notebook path. Notebooks run with their own folder as working directory."""
+    notebook, dest = Path(notebook), Path(dest)
+    folder = notebook.parent
+    dest.mkdir(parents=True, exist_ok=True)
+    for rel in nbs.assignment_files(folder):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(folder / rel, dest / rel)
+    if not (dest / notebook.name).exists():  # a notebook not yet known to git
+        shutil.copy2(notebook, dest / notebook.name)
+    return dest / notebook.name
+
+
+def notebook_client(
+    nb: nbformat.NotebookNode,
+    workdir: Path,
+    *,
+    timeout: int = CELL_TIMEOUT,
+    allow_errors: bool = False,
+):
+    """An nbclient NotebookClient for `nb` with the course's settings (kernel, limits, IPC),
+    running in `workdir`. Start it with `.execute(env=kernel_env())`, or drive it cell by cell."""
+    from nbclient import NotebookClient
+
+    return NotebookClient(
+        nb,
+        timeout=timeout,
+        startup_timeout=STARTUP_TIMEOUT,
+        kernel_name=KERNEL,
+        allow_errors=allow_errors,
+        interrupt_on_timeout=True,
+        kernel_manager_class=IPCKernelManager,
+        resources={"metadata": {"path": str(Path(workdir))}},
+    )
+
+
+def run_notebook(
+    notebook: Path | nbformat.NotebookNode,
+    workdir: Path | None = None,
+    *,
+    timeout: int = CELL_TIMEOUT,
+    allow_errors: bool = False,
+    autograde: bool = False,
+) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel; returns the executed notebook.
+
+    `notebook` is a path (run in its own folder unless `workdir` is given) or a notebook node
+    (then `workdir` is required). Raises nbclient's CellExecutionError on the first failing cell
+    unless `allow_errors`.
+    """
+    if isinstance(notebook, (str, Path)):
+        workdir = Path(workdir) if workdir is not None else Path(notebook).parent
+        nb = nbs.read(notebook)
+    else:
+        if workdir is None:
+            raise ValueError("run_notebook needs a workdir for a notebook given as a node")
+        nb = notebook
+    client = notebook_client(nb, workdir, timeout=timeout, allow_errors=allow_errors)
+    client.execute(env=kernel_env(autograde=autograde))
+    return nb
+
+
+def _strip_solution_markers(source: str) -> str:
+    markers = (nbs.BEGIN_SOLUTION, nbs.END_SOLUTION)
+    lines = [ln for ln in source.splitlines() if ln.strip() not in markers]
+    return "\n".join(lines)
+
+
+def fill_answers(
+    release_nb: nbformat.NotebookNode,
+    source_nb: nbformat.NotebookNode,
+    *,
+    keep_markers: bool = True,
+) -> nbformat.NotebookNode:
+    """A copy of the release with every answer cell holding the solution's source: a perfect
+    student. `keep_markers=False` drops the `### BEGIN/END SOLUTION` lines, as a student's
+    notebook would look. Raises KeyError when the solution lacks an answer of the release."""
+    answers = {
+        nbs.grade_id(c): c.source for c in source_nb.cells if nbs.nbgrader_meta(c).get("solution")
+    }
+    nb = copy.deepcopy(release_nb)
+    for cell in nb.cells:
+        if nbs.nbgrader_meta(cell).get("solution"):
+            gid = nbs.grade_id(cell)
+            if gid not in answers:
+                raise KeyError(f"answer cell {gid!r} of the release is not in the solution")
+            cell.source = answers[gid] if keep_markers else _strip_solution_markers(answers[gid])
+    return nb

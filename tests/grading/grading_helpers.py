@@ -1,0 +1,35 @@
+"""Test helpers for the grading tests: lay out submissions, time calls."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder import notebooks as nbs
+from autograder import submissions
+from autograder.submissions import Submission
+
+
+def place_submission(
+    root: Path,
+    student: str,
+    assignment: str,
+    notebooks: dict[str, nbformat.NotebookNode],
+    files: dict[str, bytes] | None = None,
+    timestamp: str = submissions.DEFAULT_TIMESTAMP,
+) -> Path:
+    """Write a submission as `nbgrader collect` leaves it: submitted/<student>/<assignment>/."""
+    data = {f"{name}.ipynb": nbs.dumps(nb) for name, nb in notebooks.items()}
+    data.update(files or {})
+    return submissions.write(
+        Path(root) / "submitted", Submission(student, assignment, data), timestamp
+    )
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    """(wall seconds, result) of one call."""
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
