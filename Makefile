@@ -38,6 +38,7 @@ lab: setup
 # One BLAS thread per test worker: the workers already use every core, and oversubscribed
 # OpenBLAS is many times slower on the small matrices of the tests.
 test: setup browser postgres
+	@bash tools/ensure-bwrap.sh  # Debian's bubblewrap for the grading sandbox, where missing
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: setup

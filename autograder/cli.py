@@ -2,6 +2,8 @@
 
     rnn-course --version     the course package's version
     rnn-course doctor        versions of the course's tools and whether a kernel starts
+    rnn-course check NB      your notebook against the full tests (visible and hidden), offline
+    rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
 """
 
 from __future__ import annotations
@@ -9,14 +11,54 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from autograder import __version__, doctor
+
+
+def _check(args) -> int:
+    from autograder import selfcheck
+
+    return selfcheck.main(args.notebook)
+
+
+def _grade(args) -> int:
+    from autograder import batch, lms, sandbox
+    from autograder import notebooks as nbs
+
+    root = nbs.course_root()
+    names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, args.assignment)]
+    if not names:
+        print(f"rnn-course grade: no assignment {args.assignment!r} under solutions/")
+        return 2
+    pattern = args.lms_pattern or lms.LMS_PATTERN
+    submissions = lms.read_submissions(args.submissions, args.assignment, names, pattern)
+    defaults = sandbox.Limits()
+    limits = sandbox.Limits(
+        memory_mb=args.memory or defaults.memory_mb,
+        cell_timeout=args.timeout_cell or defaults.cell_timeout,
+        notebook_timeout=args.timeout_notebook or defaults.notebook_timeout,
+    )
+    results = batch.grade_batch(
+        root, args.assignment, submissions, workers=args.workers, limits=limits,
+        force=args.force, out_csv=args.out, report=args.report,
+    )  # fmt: skip
+    if args.feedback:
+        from autograder.nbgrader_run import run_nbgrader
+
+        run_nbgrader(root, "generate_feedback", args.assignment, "--force")
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    print(f"{len(results)} rows in {args.out}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"findings to review: {args.report}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnn-course",
-        description="Tools for the RNN course: check your set-up, and (soon) your exercises.",
+        description="Tools for the RNN course: check your set-up and your exercises; grade.",
     )
     parser.add_argument("--version", action="version", version=f"rnn-course {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -27,6 +69,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-kernel", action="store_true", help="skip starting a Jupyter kernel (faster)"
     )
     doctor_cmd.set_defaults(run=lambda args: doctor.main(start_kernel=not args.no_kernel))
+
+    check_cmd = commands.add_parser(
+        "check", help="run your notebook against all its tests (visible and hidden), offline"
+    )
+    check_cmd.add_argument(
+        "notebook", help="your notebook, e.g. course/02_rnn_cell/02_rnn_cell.ipynb"
+    )
+    check_cmd.set_defaults(run=_check)
+
+    grade_cmd = commands.add_parser(
+        "grade", help="grade a folder (nbgrader layout) or LMS zip of submissions, sandboxed"
+    )
+    grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
+    grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
+    grade_cmd.add_argument("--workers", type=int, default=2, help="parallel submissions")
+    grade_cmd.add_argument("--timeout-cell", type=int, help="seconds per cell (300)")
+    grade_cmd.add_argument("--timeout-notebook", type=int, help="seconds per notebook (1800)")
+    grade_cmd.add_argument("--memory", type=int, help="MB per submission (3072)")
+    grade_cmd.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV")
+    grade_cmd.add_argument(
+        "--report", type=Path, default=Path("grading-report.md"), help="the tamper report"
+    )
+    grade_cmd.add_argument(
+        "--feedback", action="store_true", help="then run nbgrader generate_feedback"
+    )
+    grade_cmd.add_argument("--force", action="store_true", help="re-grade what is graded")
+    grade_cmd.add_argument(
+        "--lms-pattern", default=None, help="regex with a 'student' group for LMS zip file names"
+    )
+    grade_cmd.set_defaults(run=_grade)
     return parser
 
 
