@@ -16,6 +16,7 @@ import importlib
 # Light modules, loaded on first use as well, so `import rnnlib` costs almost nothing.
 _SUBMODULES = (
     "rnn",
+    "unit_memory",
     "lstm",
     "gru",
     "gates",

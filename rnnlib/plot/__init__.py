@@ -10,6 +10,9 @@ from rnnlib.plot.common import sequence_bars as sequence_bars
 from rnnlib.plot.rnn_cell import embedding_lookup as embedding_lookup
 from rnnlib.plot.rnn_cell import hidden_state_heatmap as hidden_state_heatmap
 from rnnlib.plot.rnn_cell import input_at_step as input_at_step
+from rnnlib.plot.rnn_cell import latch_diagram as latch_diagram
+from rnnlib.plot.rnn_cell import unit_map as unit_map
+from rnnlib.plot.rnn_cell import unit_response as unit_response
 from rnnlib.plot.rnn_cell import unrolled_graph as unrolled_graph
 from rnnlib.plot.sequences import accuracy_by_position as accuracy_by_position
 from rnnlib.plot.sequences import motif_probabilities as motif_probabilities

@@ -4,6 +4,8 @@ ipywidgets is imported inside the functions. One module per demo; add an explici
 import line below for each public demo.
 """
 from rnnlib.widgets.hidden_state import hidden_state_scrubber as hidden_state_scrubber
+from rnnlib.widgets.unit_memory import UnitMemoryExplorer as UnitMemoryExplorer
+from rnnlib.widgets.unit_memory import unit_memory_explorer as unit_memory_explorer
 from rnnlib.widgets.motif import MotifSlider as MotifSlider
 from rnnlib.widgets.motif import motif_slider as motif_slider
 from rnnlib.widgets.motif import motif_variants as motif_variants

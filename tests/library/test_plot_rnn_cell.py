@@ -1,5 +1,5 @@
-"""Tests of notebook 02's figures (rnnlib.plot.rnn_cell) and time-step scrubber
-(rnnlib.widgets.hidden_state), headless on matplotlib's Agg backend."""
+"""Tests of notebook 02's figures (rnnlib.plot.rnn_cell), headless on matplotlib's Agg
+backend."""
 
 import subprocess
 import sys
@@ -13,8 +13,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from rnnlib import unit_memory  # noqa: E402
 from rnnlib.plot import rnn_cell  # noqa: E402
-from rnnlib.widgets import hidden_state  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,19 @@ def test_unrolled_graph_repeats_the_same_weights_at_every_step(steps):
     assert any("shared weights" in t for t in texts)
 
 
+@pytest.mark.parametrize("steps", [1, 4])
+def test_unrolled_graph_draws_the_bias_and_the_output_layer_at_every_step(steps):
+    """Does every unrolled step show the bias b into h_t and the output y_t = h_t W_y + b_y?"""
+    texts = _texts(rnn_cell.unrolled_graph(steps, folded=False))
+    assert texts.count(r"$b$") == steps
+    assert texts.count(r"$W_y$") == steps and texts.count(r"$b_y$") == steps
+    for k in range(1, steps + 1):
+        assert rf"$y_{{{k}}}$" in texts
+    assert any("$W_y$ and $b_y$" in t and "shared weights" in t for t in texts)
+    plain = _texts(rnn_cell.unrolled_graph(steps, folded=False, output=False))
+    assert plain.count(r"$b$") == steps and r"$W_y$" not in plain
+
+
 def test_unrolled_graph_draws_the_folded_cell_on_the_given_axes():
     """Does folded=True add the rolled-up cell, on the axes passed in?"""
     _, ax = plt.subplots()
@@ -58,6 +71,7 @@ def test_unrolled_graph_draws_the_folded_cell_on_the_given_axes():
     texts = _texts(ax)
     assert r"$x_t$" in texts and r"$h_t$" in texts
     assert texts.count(r"$W_h$") == 3  # the loop + two unrolled steps
+    assert texts.count(r"$b$") == 3 and r"$y_t$" in texts
 
 
 def test_unrolled_graph_rejects_zero_steps():
@@ -89,6 +103,13 @@ def test_heatmap_outlines_the_current_column(states, t):
     assert boxes[0].get_x() == pytest.approx(t - 0.5)
     assert boxes[0].get_width() == pytest.approx(1)
     assert boxes[0].get_height() == pytest.approx(h.shape[1])
+
+
+def test_heatmap_labels_time_from_one_as_the_equations_do(states):
+    """Are the columns labelled t = 1..T by default (column k holds h_{k+1})?"""
+    h, _ = states
+    ax = rnn_cell.hidden_state_heatmap(h, colorbar=False)
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(k) for k in range(1, 10)]
 
 
 def test_heatmap_uses_step_and_unit_labels(states):
@@ -143,6 +164,7 @@ def test_embedding_lookup_shows_one_hot_times_w_equal_to_the_rows():
     W = rng.normal(size=(6, 3))
     ids = np.array([4, 1, 4, 0])
     ax_hot, ax_w, ax_out = rnn_cell.embedding_lookup(ids, W, vocab_labels=list("abcdef"))
+    assert ax_w.get_title().startswith("table E") and "E[ids]" in ax_out.get_title()
     np.testing.assert_array_equal(ax_hot.images[0].get_array(), np.eye(6)[ids])
     np.testing.assert_allclose(ax_out.images[0].get_array(), W[ids])
     outlined = sorted(int(round(p.get_y() + 0.5)) for p in ax_w.patches)
@@ -158,67 +180,51 @@ def test_embedding_lookup_rejects_bad_ids():
         rnn_cell.embedding_lookup(np.array([0, 5]), W)
 
 
-# ----------------------------------------------------------------------------- the widget
+# ----------------------------------------------------------------------------- one unit
 
 
-def test_scrubber_slider_spans_the_sequence(states):
-    """Does the scrubber's slider run over t = 0 .. T-1, starting at the given t?"""
-    import ipywidgets as widgets
-
-    h, x = states
-    box = hidden_state.hidden_state_scrubber(h, x, t=3)
-    assert isinstance(box, widgets.VBox)
-    controls, output = box.children
-    sliders = [w for w in controls.children if isinstance(w, widgets.IntSlider)]
-    assert len(sliders) == 1
-    slider = sliders[0]
-    assert (slider.min, slider.max, slider.value) == (0, 8, 3)
-    assert isinstance(output, widgets.Output)
+def test_unit_response_draws_the_input_and_the_state_from_t_1():
+    """Does the response show x_t as bars and h_t as a line at t = 1..T, on tanh's range?"""
+    x = np.array([0.0, 1.0, 0.0, 0.0])
+    h = unit_memory.unit_trajectory(x, 0.8, 1.0, 0.0)
+    ax = rnn_cell.unit_response(x, h, title="t")
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), h)
+    np.testing.assert_allclose([p.get_height() for p in ax.patches], x)
+    assert ax.get_ylim() == (-1.1, 1.1)
+    with pytest.raises(ValueError, match="same length"):
+        rnn_cell.unit_response(x, h[:3])
 
 
-def test_scrubber_redraws_the_plot_helpers_at_the_new_step(states, monkeypatch):
-    """Does moving the slider redraw the heatmap and the input panel at the new t?"""
-    import ipywidgets as widgets
-
-    calls = []
-    real_heatmap, real_input = rnn_cell.hidden_state_heatmap, rnn_cell.input_at_step
-
-    def heatmap_spy(h, t=None, **kwargs):
-        calls.append(("heatmap", t))
-        return real_heatmap(h, t=t, **kwargs)
-
-    def input_spy(x, t, **kwargs):
-        calls.append(("input", t))
-        return real_input(x, t, **kwargs)
-
-    monkeypatch.setattr(rnn_cell, "hidden_state_heatmap", heatmap_spy)
-    monkeypatch.setattr(rnn_cell, "input_at_step", input_spy)
-    monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
-    h, x = states
-    box = hidden_state.hidden_state_scrubber(h, x, t=0)
-    slider = next(w for w in box.children[0].children if isinstance(w, widgets.IntSlider))
-    slider.value = 6
-    assert ("heatmap", 0) in calls and ("input", 0) in calls
-    assert calls[-2:] in ([("input", 6), ("heatmap", 6)], [("heatmap", 6), ("input", 6)])
-    assert not plt.get_fignums()  # each frame's figure is closed after display
+@pytest.mark.parametrize(("w_h", "b", "stable", "unstable"), [(0.8, 0.0, 1, 0), (5.0, -2.5, 2, 1)])
+def test_unit_map_marks_the_fixed_points_filled_when_stable(w_h, b, stable, unstable):
+    """Does the map mark each fixed point on the diagonal, filled if stable, hollow if not?"""
+    ax = rnn_cell.unit_map(w_h, b)
+    markers = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(markers) == stable + unstable
+    filled = [m for m in markers if m.get_markerfacecolor() != "white"]
+    assert len(filled) == stable
+    for m in markers:
+        h = m.get_xdata()[0]
+        assert m.get_ydata()[0] == h and np.tanh(w_h * h + b) == pytest.approx(h, abs=1e-9)
+    assert ax.get_title().startswith(f"{stable} stable")
 
 
-def test_scrubber_without_inputs_and_bad_arguments(states, monkeypatch):
-    """Does the scrubber work without x, and refuse a batch, a length mismatch or a bad t?"""
-    monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
-    h, x = states
-    hidden_state.hidden_state_scrubber(h)
-    with pytest.raises(ValueError, match="one sequence"):
-        hidden_state.hidden_state_scrubber(h[None])
-    with pytest.raises(ValueError, match="T=9 steps"):
-        hidden_state.hidden_state_scrubber(h, x[:5])
-    with pytest.raises(ValueError, match=r"t should be in \[0, 8\]"):
-        hidden_state.hidden_state_scrubber(h, x, t=-1)
+def test_latch_diagram_shades_the_latch_region_and_marks_the_unit():
+    """Is the shaded region bounded by +-b_c(w_h), and is the unit's (w_h, b) marked?"""
+    ax = rnn_cell.latch_diagram(5.0, -2.5)
+    upper = ax.lines[0]
+    ws, bc = upper.get_xdata(), upper.get_ydata()
+    k = np.argmin(np.abs(ws - 5.0))
+    assert bc[k] == pytest.approx(unit_memory.latch_threshold(ws[k]))
+    assert (bc[ws <= 1.0] == 0).all()
+    point = [line for line in ax.lines if line.get_marker() == "X"][0]
+    assert (point.get_xdata()[0], point.get_ydata()[0]) == (5.0, -2.5)
 
 
 def test_importing_the_modules_stays_light():
     """Does importing these modules leave matplotlib and ipywidgets unimported?"""
-    code = ("import sys, rnnlib.plot.rnn_cell, rnnlib.widgets.hidden_state; "
+    code = ("import sys, rnnlib.plot.rnn_cell, rnnlib.widgets.unit_memory, rnnlib.unit_memory; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
