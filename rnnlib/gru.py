@@ -12,7 +12,8 @@ With ``reset_after=True`` the z and r pre-activations get both biases, ``b[0] + 
 Shapes: N batch, T time, D input features, H hidden units; ``Wx (D, 3H)`` is Keras's
 ``kernel``, ``Wh (H, 3H)`` its ``recurrent_kernel``. Masks follow Keras: at a masked step
 the state is carried and the output repeats the previous output (zeros before the first
-real step). Introduced in notebook 06 (gates).
+real step). The time loop that applies this rule is ``rnnlib._time_loop`` (as in
+rnnlib.rnn); the sequence functions here define one step. Introduced in notebook 06 (gates).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_flag, check_upstream, result_dtype
+from rnnlib._time_loop import scan, scan_backward
 from rnnlib.gates import GRU_GATES, sigmoid, split_gates
 
 _G = len(GRU_GATES)  # 3 gate blocks
@@ -186,23 +188,18 @@ def gru_forward(x, h0, Wx, Wh, b, reset_after=True, mask=None):
 
     b_in, b_rec = _split_bias(b, reset_after)  # (3H,), (3H,) or None
     xa = x @ Wx + b_in  # (N, T, 3H) input part of every step, one matmul
-    out = np.empty((N, T, H), dtype)  # (N, T, H)
+    out = np.empty((N, T, H), dtype)  # (N, T, H) outputs, filled by scan
     prev_hs = np.empty((N, T, H), dtype)  # (N, T, H)
     gates = np.empty((N, T, _G * H), dtype)  # (N, T, 3H)
     hrs = np.empty((N, T, H), dtype)  # (N, T, H)
-    h = h0  # (N, H) state
-    last_out = np.zeros((N, H), dtype)  # (N, H) Keras: zeros before the first real step
-    for t in range(T):
+
+    def step(t, states):
+        (h,) = states  # (N, H) state entering step t
         prev_hs[:, t] = h
         gates[:, t], hrs[:, t], next_h = _cell_forward(xa[:, t], h, Wh, b_rec, reset_after)
-        if mask is None:
-            h = next_h  # (N, H)
-            out[:, t] = next_h
-        else:
-            m = mask[:, t, None]  # (N, 1) True where the step is real
-            h = np.where(m, next_h, h)  # (N, H) state carried at masked steps
-            last_out = np.where(m, next_h, last_out)  # (N, H) output repeats at masked steps
-            out[:, t] = last_out
+        return next_h, (next_h,)  # the output is the new state
+
+    (h,) = scan(step, (h0,), out, mask)  # masked steps: state carried, output repeated
     return out, GRUCache(x, Wx, Wh, mask, prev_hs, gates, hrs, reset_after, h)
 
 
@@ -222,25 +219,20 @@ def gru_backward(dh, cache: GRUCache, dh_last=None):
 
     dxa = np.empty_like(cache.gates)  # (N, T, 3H) gradients of the input pre-activations
     dha = np.empty_like(cache.gates)  # (N, T, 3H) gradients of the recurrent matmul outputs
-    dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient reaching state h_t from later steps
+
+    def step_backward(t, dout, dstates):
+        (dh_state,) = dstates  # (N, H) gradient reaching h_t from later steps
+        dxa[:, t], dha[:, t], dprev_h = _cell_backward(
+            dout + dh_state, cache.gates[:, t], cache.prev_h[:, t], cache.hr[:, t], Wh,
+            reset_after,
+        )
+        return (dprev_h,)  # (N, H) gradient of h_{t-1}
+
+    dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final state
     if dh_last is not None:  # the final state is the state after the last real step
         dh_state += check_upstream("gru_backward", "dh_last", dh_last, (N, H), dh.dtype,
                                    "the final state h_last")
-    dout_carry = np.zeros((N, H), dh.dtype)  # (N, H) gradient of a repeated output (masks)
-    for t in reversed(range(T)):
-        if mask is None:
-            dnext_h = dh[:, t] + dh_state  # (N, H)
-        else:
-            m = mask[:, t, None]  # (N, 1)
-            dout = dh[:, t] + dout_carry  # (N, H) gradient of this step's output
-            dnext_h = np.where(m, dout + dh_state, 0)  # (N, H) only real steps compute
-            dout_carry = np.where(m, 0, dout)  # (N, H) a masked output is the previous one
-            dh_keep = np.where(m, 0, dh_state)  # (N, H) a masked step passes its state on
-        dxa[:, t], dha[:, t], dh_state = _cell_backward(
-            dnext_h, cache.gates[:, t], cache.prev_h[:, t], cache.hr[:, t], Wh, reset_after
-        )
-        if mask is not None:
-            dh_state += dh_keep
+    (dh0,) = scan_backward(step_backward, dh, (dh_state,), mask)
 
     # shared weights: sum the per-step gradients with one matmul each
     dx = dxa @ Wx.T  # (N, T, D)
@@ -252,4 +244,4 @@ def gru_backward(dh, cache: GRUCache, dh_last=None):
         dha.reshape(N * T, _G * H),  # (N*T, 3H)
         reset_after,
     )
-    return dx, dh_state, dWx, dWh, db
+    return dx, dh0, dWx, dWh, db

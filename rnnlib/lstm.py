@@ -9,7 +9,9 @@
 Shapes: N batch, T time, D input features, H hidden units. ``Wx (D, 4H)`` is Keras's
 ``kernel``, ``Wh (H, 4H)`` its ``recurrent_kernel``, ``b (4H,)`` its ``bias``.
 Masks follow Keras: at a masked step the state (h and c) is carried unchanged and the
-output repeats the previous output (zeros before the first real step).
+output repeats the previous output (zeros before the first real step). The time loop that
+applies this rule is ``rnnlib._time_loop`` (as in rnnlib.rnn); the sequence functions here
+define one step.
 Introduced in notebook 06 (gates).
 """
 
@@ -20,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
+from rnnlib._time_loop import scan, scan_backward
 from rnnlib.gates import LSTM_GATES, sigmoid, split_gates
 
 _G = len(LSTM_GATES)  # 4 gate blocks
@@ -142,26 +145,20 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None, mask=None):
     H = h0.shape[1]
 
     xa = x @ Wx + b  # (N, T, 4H) input part of every step's pre-activations, one matmul
-    out = np.empty((N, T, H), dtype)  # (N, T, H) outputs
+    out = np.empty((N, T, H), dtype)  # (N, T, H) outputs, filled by scan
     prev_hs = np.empty((N, T, H), dtype)  # (N, T, H)
     prev_cs = np.empty((N, T, H), dtype)  # (N, T, H)
     gates = np.empty((N, T, _G * H), dtype)  # (N, T, 4H)
     tanh_cs = np.empty((N, T, H), dtype)  # (N, T, H)
-    h, c = h0, c0  # (N, H) states
-    last_out = np.zeros((N, H), dtype)  # (N, H) Keras: zeros before the first real step
-    for t in range(T):
+
+    def step(t, states):
+        h, c = states  # (N, H) each, the states entering step t
         prev_hs[:, t], prev_cs[:, t] = h, c
         a = xa[:, t] + h @ Wh  # (N, 4H)
         gates[:, t], next_c, tanh_cs[:, t], next_h = _cell_forward(a, c)
-        if mask is None:
-            h, c = next_h, next_c  # (N, H)
-            out[:, t] = next_h
-        else:
-            m = mask[:, t, None]  # (N, 1) True where the step is real
-            h = np.where(m, next_h, h)  # (N, H) state carried at masked steps
-            c = np.where(m, next_c, c)  # (N, H)
-            last_out = np.where(m, next_h, last_out)  # (N, H) output repeats at masked steps
-            out[:, t] = last_out
+        return next_h, (next_h, next_c)  # the output is the new h
+
+    h, c = scan(step, (h0, c0), out, mask)  # masked steps: states carried, output repeated
     cache = LSTMCache(x, Wx, Wh, mask, prev_hs, prev_cs, gates, tanh_cs, h, c)
     return out, cache
 
@@ -182,35 +179,24 @@ def lstm_backward(dh, cache: LSTMCache, dh_last=None, dc_last=None):
     dh = check_upstream("lstm_backward", "dh", dh, (N, T, H), cache.gates.dtype)
 
     da = np.empty_like(cache.gates)  # (N, T, 4H) gradients of every step's pre-activations
-    dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient reaching state h_t from later steps
-    dc_state = np.zeros((N, H), dh.dtype)  # (N, H) same for c_t
+
+    def step_backward(t, dout, dstates):
+        dh_state, dc_state = dstates  # (N, H) gradients reaching h_t and c_t from later steps
+        da[:, t], dprev_c = _cell_backward(
+            dout + dh_state, dc_state, cache.gates[:, t], cache.prev_c[:, t], cache.tanh_c[:, t]
+        )
+        return da[:, t] @ Wh.T, dprev_c  # (N, H) gradients of h_{t-1} and c_{t-1}
+
     # the final states are the states after the last real step
+    dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final h
+    dc_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final c
     if dh_last is not None:
         dh_state += check_upstream("lstm_backward", "dh_last", dh_last, (N, H), dh.dtype,
                                    "the final state h_last")
     if dc_last is not None:
         dc_state += check_upstream("lstm_backward", "dc_last", dc_last, (N, H), dh.dtype,
                                    "the final state c_last")
-    dout_carry = np.zeros((N, H), dh.dtype)  # (N, H) gradient of a repeated output (masks)
-    for t in reversed(range(T)):
-        if mask is None:
-            dnext_h, dnext_c = dh[:, t] + dh_state, dc_state  # (N, H)
-        else:
-            m = mask[:, t, None]  # (N, 1)
-            dout = dh[:, t] + dout_carry  # (N, H) gradient of this step's output
-            dnext_h = np.where(m, dout + dh_state, 0)  # (N, H) only real steps compute
-            dnext_c = np.where(m, dc_state, 0)  # (N, H)
-            dout_carry = np.where(m, 0, dout)  # (N, H) a masked output is the previous one
-            dh_keep = np.where(m, 0, dh_state)  # (N, H) a masked step passes its state on
-            dc_keep = np.where(m, 0, dc_state)  # (N, H)
-        da[:, t], dprev_c = _cell_backward(
-            dnext_h, dnext_c, cache.gates[:, t], cache.prev_c[:, t], cache.tanh_c[:, t]
-        )
-        dh_state = da[:, t] @ Wh.T  # (N, H)
-        dc_state = dprev_c  # (N, H)
-        if mask is not None:
-            dh_state += dh_keep
-            dc_state += dc_keep
+    dh0, dc0 = scan_backward(step_backward, dh, (dh_state, dc_state), mask)
 
     # shared weights: sum the per-step gradients with one matmul each
     da_flat = da.reshape(N * T, _G * H)  # (N*T, 4H)
@@ -218,4 +204,4 @@ def lstm_backward(dh, cache: LSTMCache, dh_last=None, dc_last=None):
     dWx = x.reshape(N * T, D).T @ da_flat  # (D, 4H)
     dWh = cache.prev_h.reshape(N * T, H).T @ da_flat  # (H, 4H)
     db = da_flat.sum(axis=0)  # (4H,)
-    return dx, dh_state, dWx, dWh, db, dc_state
+    return dx, dh0, dWx, dWh, db, dc0

@@ -6,8 +6,11 @@ Shapes: N batch, T time, D input features, H hidden units. ``Wx (D, H)`` is Kera
 ``kernel``, ``Wh (H, H)`` its ``recurrent_kernel``, ``b (H,)`` its ``bias``; the same
 weights are used at every time step. Masks follow Keras: at a masked step the state is
 carried unchanged and the output repeats the previous output (zeros before the first
-real step, whatever ``h0`` is). Forward passes are introduced in notebook 02 (the
-recurrent cell), backward passes in notebook 04 (backpropagation through time).
+real step, whatever ``h0`` is). As in Keras, that rule is written once, in
+``rnnlib._time_loop`` (``scan`` and ``scan_backward``, shared with the LSTM and GRU); the
+sequence functions here only say what one step does. Forward passes are introduced in
+notebook 02 (the recurrent cell), backward passes in notebook 04 (backpropagation through
+time).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
+from rnnlib._time_loop import scan, scan_backward
 
 
 class RNNStepCache(NamedTuple):
@@ -100,23 +104,18 @@ def rnn_forward(x, h0, Wx, Wh, b, mask=None):
     H = h0.shape[1]
 
     xa = x @ Wx + b  # (N, T, H) input part of every step, in one matmul
-    out = np.empty((N, T, H), dtype)  # (N, T, H) outputs
+    out = np.empty((N, T, H), dtype)  # (N, T, H) outputs, filled by scan
     prev_hs = np.empty((N, T, H), dtype)  # (N, T, H) state entering each step
     next_hs = np.empty((N, T, H), dtype)  # (N, T, H) cell output of each step
-    h = h0  # (N, H) state
-    last_out = np.zeros((N, H), dtype)  # (N, H) Keras: zeros before the first real step
-    for t in range(T):
+
+    def step(t, states):
+        (h,) = states  # (N, H) state entering step t
         prev_hs[:, t] = h
         next_hs[:, t] = np.tanh(xa[:, t] + h @ Wh)  # (N, H) same weights at every step
-        if mask is None:
-            h = next_hs[:, t]  # (N, H)
-            out[:, t] = h
-        else:
-            m = mask[:, t, None]  # (N, 1) True where the step is real
-            h = np.where(m, next_hs[:, t], h)  # (N, H) state carried at masked steps
-            last_out = np.where(m, next_hs[:, t], last_out)  # (N, H) output repeats
-            out[:, t] = last_out
-    return out, RNNCache(x, Wx, Wh, mask, prev_hs, next_hs, h.copy())
+        return next_hs[:, t], (next_hs[:, t],)  # the output is the new state
+
+    (h_last,) = scan(step, (h0,), out, mask)  # masked steps: state carried, output repeated
+    return out, RNNCache(x, Wx, Wh, mask, prev_hs, next_hs, h_last.copy())
 
 
 def rnn_backward(dh, cache: RNNCache, dh_last=None):
@@ -133,25 +132,18 @@ def rnn_backward(dh, cache: RNNCache, dh_last=None):
     dh = check_upstream("rnn_backward", "dh", dh, (N, T, H), cache.next_h.dtype)
 
     da = np.empty_like(cache.next_h)  # (N, T, H) gradients of every step's pre-activation
-    dstate = np.zeros((N, H), dh.dtype)  # (N, H) gradient reaching the state from later steps
+
+    def step_backward(t, dout, dstates):
+        (dstate,) = dstates  # (N, H) gradient reaching the state h_t from later steps
+        dnext_h = dout + dstate  # (N, H) output and state are the same h_t
+        da[:, t] = dnext_h * (1 - cache.next_h[:, t] ** 2)  # (N, H) backprop through tanh
+        return (da[:, t] @ Wh.T,)  # (N, H) gradient of h_{t-1}
+
+    dstate = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final state
     if dh_last is not None:  # the final state is the state after the last real step
         dstate += check_upstream("rnn_backward", "dh_last", dh_last, (N, H), dh.dtype,
                                  "the final state h_last")
-    dout_carry = np.zeros((N, H), dh.dtype)  # (N, H) gradient of a repeated output (masks)
-    for t in reversed(range(T)):
-        if mask is None:
-            dnext_h = dh[:, t] + dstate  # (N, H) output and state are the same h_t
-        else:
-            m = mask[:, t, None]  # (N, 1)
-            dout = dh[:, t] + dout_carry  # (N, H) gradient of this step's output
-            dnext_h = np.where(m, dout + dstate, 0)  # (N, H) only real steps compute
-            dout_carry = np.where(m, 0, dout)  # (N, H) a masked output is the previous one
-            dkeep = np.where(m, 0, dstate)  # (N, H) a masked step passes its state on
-        da[:, t] = dnext_h * (1 - cache.next_h[:, t] ** 2)  # (N, H) backprop through tanh
-        dstate = da[:, t] @ Wh.T  # (N, H)
-        if mask is not None:
-            dstate += dkeep
-    # gradient left in dout_carry belongs to the zeros before the first real step: dropped
+    (dh0,) = scan_backward(step_backward, dh, (dstate,), mask)
 
     # shared weights: the per-step gradients summed over N and T, one matmul each
     da_flat = da.reshape(N * T, H)  # (N*T, H)
@@ -159,4 +151,4 @@ def rnn_backward(dh, cache: RNNCache, dh_last=None):
     dWx = x.reshape(N * T, D).T @ da_flat  # (D, H)
     dWh = cache.prev_h.reshape(N * T, H).T @ da_flat  # (H, H)
     db = da_flat.sum(axis=0)  # (H,)
-    return dx, dstate, dWx, dWh, db
+    return dx, dh0, dWx, dWh, db
