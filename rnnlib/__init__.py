@@ -35,6 +35,8 @@ _SUBMODULES = (
     "datasets",
     "text",
     "ngram",
+    "sampling",
+    "forecast",
     "optim",
     "checkpoint",
     "char_rnn",

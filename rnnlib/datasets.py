@@ -207,3 +207,121 @@ def copy_task_baseline(length: int = 10, n_symbols: int = 8, delay: int = 20) ->
     blank for ``delay + length`` steps, then uniform over the data symbols,
     ``length * log(n_symbols) / (delay + 2 * length)`` (Arjovsky et al. 2016)."""
     return float(length * np.log(n_symbols) / (delay + 2 * length))
+
+
+# ---------------------------------------------------------------- notebook 03 (topologies)
+def sunspots():
+    """Yearly mean sunspot numbers 1700-2008 (Wolf/SIDC), as shipped by statsmodels.
+
+    Offline: read from ``statsmodels.datasets.sunspots`` (bundled with the package).
+    Returns ``years`` int64 ``(309,)`` and ``activity`` float64 ``(309,)``. Notebook 03
+    forecasts it one year ahead (train to 1950, test 1951-2008).
+    """
+    try:
+        from statsmodels.datasets import sunspots as _sunspots
+    except ImportError as e:  # pragma: no cover - statsmodels is a dependency
+        raise ImportError("sunspots: needs statsmodels (pip install statsmodels)") from e
+    data = _sunspots.load_pandas().data
+    years = data["YEAR"].to_numpy().astype(np.int64)
+    activity = data["SUNACTIVITY"].to_numpy().astype(np.float64)
+    return years, activity
+
+
+# Token ids shared by the encoder-decoder task: 0 pads, 1 starts, 2 ends a sequence.
+PAD, BOS, EOS = 0, 1, 2
+
+
+def reverse_task(n: int, min_length: int = 3, max_length: int = 7, n_symbols: int = 8,
+                 seed=0):
+    """Sequences to reverse: a variable-length many-to-many task for an encoder-decoder
+    (Sutskever, Vinyals & Le 2014 reversed the source to ease learning; here the reversal
+    is the task itself).
+
+    Symbols are ids ``3 .. n_symbols + 2`` (0 = PAD, 1 = BOS, 2 = EOS). Each source has a
+    length drawn from ``min_length .. max_length``. Returns ``source`` int32
+    ``(n, max_length)``, post-padded with 0, and ``target`` int32 ``(n, max_length + 1)``:
+    the source reversed, then EOS, then padding. Notebook 03.
+    """
+    where = "reverse_task"
+    n = _count(where, "n", n, minimum=0)
+    min_length = _count(where, "min_length", min_length)
+    max_length = _count(where, "max_length", max_length)
+    n_symbols = _count(where, "n_symbols", n_symbols)
+    if min_length > max_length:
+        raise ValueError(f"{where}: min_length={min_length} > max_length={max_length}")
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(min_length, max_length + 1, size=n)  # (n,)
+    source = np.zeros((n, max_length), np.int32)
+    target = np.zeros((n, max_length + 1), np.int32)
+    for i, L in enumerate(lengths):
+        seq = rng.integers(3, 3 + n_symbols, size=L)
+        source[i, :L] = seq
+        target[i, :L] = seq[::-1]
+        target[i, L] = EOS
+    return source, target
+
+
+def repeat_tagging(n: int, length: int = 12, vocab_size: int = 10, seed=0):
+    """Same-length tagging: tag each token 1 if it already appeared earlier in its
+    sequence, else 0 (a "have I seen this word before?" tagger).
+
+    The tag of a token depends on the whole prefix, not on the token itself: a table from
+    token to its most frequent tag cannot solve it, an RNN's state can (a set of seen ids).
+    Tokens are ``1 .. vocab_size - 1`` (0 stays free for padding). Returns ``X`` int32
+    ``(n, length)`` and ``tags`` int32 ``(n, length)``. Notebook 03.
+    """
+    where = "repeat_tagging"
+    n = _count(where, "n", n, minimum=0)
+    length = _count(where, "length", length)
+    vocab_size = _count(where, "vocab_size", vocab_size, minimum=2)
+    rng = np.random.default_rng(seed)
+    X = rng.integers(1, vocab_size, size=(n, length)).astype(np.int32)  # (n, T)
+    earlier = (X[:, :, None] == X[:, None, :]) & np.tri(length, k=-1, dtype=bool)  # (n, T, T)
+    tags = earlier.any(axis=2).astype(np.int32)  # (n, T): some s < t has X[s] == X[t]
+    return X, tags
+
+
+def balanced_brackets(n: int, max_length: int = 16, p_open: float = 0.45, seed=0):
+    """Strings of balanced round brackets, e.g. ``"(()())"``: a language no n-gram model
+    can generate, because whether ``")"`` may follow depends on the count of open brackets
+    so far, however far back they were opened.
+
+    Drawn from the grammar ``S -> ( S ) S | empty`` (choose the first with probability
+    ``p_open`` at each S), keeping non-empty strings of at most ``max_length`` characters.
+    Returns a list of ``n`` strings. Notebook 03 trains a next-character model on them.
+    """
+    where = "balanced_brackets"
+    n = _count(where, "n", n, minimum=0)
+    max_length = _count(where, "max_length", max_length, minimum=2)
+    if not 0.0 < p_open < 0.5:
+        raise ValueError(f"{where}: p_open should be in (0, 0.5) so strings end, got {p_open}")
+    rng = np.random.default_rng(seed)
+    out: list[str] = []
+    while len(out) < n:
+        chars: list[str] = []
+        stack = [1]  # 1 for an S still to expand, 0 for a ")" to write
+        while stack and len(chars) <= max_length:
+            item = stack.pop()
+            if item == 0:
+                chars.append(")")
+            elif rng.random() < p_open:
+                chars.append("(")
+                stack.extend([1, 0, 1])  # S ) S, popped from the right: S, then ), then S
+        if chars and not stack and len(chars) <= max_length:
+            out.append("".join(chars))
+    return out
+
+
+def is_balanced(text: str) -> bool:
+    """Whether a string of ``(`` and ``)`` is balanced and non-empty (only those characters)."""
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        else:
+            return False
+    return depth == 0 and len(text) > 0

@@ -32,3 +32,7 @@ from rnnlib.plot.gated_cells import gate_heatmap as gate_heatmap
 from rnnlib.plot.gated_cells import gate_traces as gate_traces
 from rnnlib.plot.gated_cells import gradient_by_lag as gradient_by_lag
 from rnnlib.plot.gated_cells import lstm_cell_diagram as lstm_cell_diagram
+from rnnlib.plot.topologies import forecast as forecast
+from rnnlib.plot.topologies import four_topologies as four_topologies
+from rnnlib.plot.topologies import temperature_bars as temperature_bars
+from rnnlib.plot.topologies import topology as topology

@@ -12,3 +12,5 @@ from rnnlib.widgets.motif import motif_variants as motif_variants
 from rnnlib.widgets.truncation import truncation_slider as truncation_slider
 from rnnlib.widgets.gradient_flow import gradient_flow_slider as gradient_flow_slider
 from rnnlib.widgets.gate_activations import gate_explorer as gate_explorer
+from rnnlib.widgets.temperature import TemperatureSlider as TemperatureSlider
+from rnnlib.widgets.temperature import temperature_slider as temperature_slider
