@@ -1,0 +1,141 @@
+"""Batch grading: plain sequential `nbgrader autograde` against `rnn-course grade`, same batch.
+
+    python benchmarks/grading.py [--students 20] [--workers 1 2] [--assignment 02_rnn_cell]
+
+The batch: `--students` submissions of one notebook (alternately the solution and the
+untouched release), graded
+    nbgrader     by one plain `nbgrader autograde <id>` (sequential, no sandbox, no re-check)
+    grade -wN    by `rnn-course grade --workers N` (sandbox + trusted re-check per submission)
+and one full-course submission (every assignment, one student) graded by `rnn-course grade`.
+The sandbox's overhead per submission is the same submission graded with and without
+isolation. Targets (COURSE.md §6): a full-course submission <= 90 s; throughput >= 1.8x the
+sequential nbgrader run on 2 cores, scaling with --workers. Prints a markdown table and writes
+benchmarks/results/grading.json with the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder import batch, sandbox  # noqa: E402
+from autograder import execute as ex  # noqa: E402
+from autograder import nbgrader_run as ng  # noqa: E402
+from autograder import notebooks as nbs  # noqa: E402
+from autograder.grade import GradeTask, grade_submission  # noqa: E402
+from autograder.submissions import Submission, write  # noqa: E402
+from benchmarks.notebooks import machine  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "grading.json"
+
+
+def submissions(aid: str, n: int) -> dict[str, Submission]:
+    """n students: the solution and the untouched release, alternately."""
+    out = {}
+    for path in nbs.notebooks(REPO, nbs.SOURCE_DIR, aid):
+        release = nbs.read(REPO / nbs.RELEASE_DIR / aid / path.name)
+        solved = ex.fill_answers(release, nbs.read(path))
+        for k in range(n):
+            nb = solved if k % 2 == 0 else release
+            student = f"s{k:03d}"
+            files = dict(out[student].files) if student in out else {}
+            files[path.name] = nbs.dumps(nb)
+            out[student] = Submission(student, aid, files)
+    return out
+
+
+def course_root(tmp: Path, name: str) -> Path:
+    root = ng.make_course_copy(tmp / name, REPO)
+    for aid in nbs.assignments(REPO):
+        dest = root / nbs.RELEASE_DIR / aid
+        dest.mkdir(parents=True, exist_ok=True)
+        for p in (REPO / nbs.RELEASE_DIR / aid).glob("*.ipynb"):
+            (dest / p.name).write_bytes(p.read_bytes())
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--assignment", default="02_rnn_cell")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    ex.quiet_environment()
+    aid = args.assignment
+    subs = submissions(aid, args.students)
+    report: dict = {
+        "benchmark": "batch grading: plain nbgrader autograde vs rnn-course grade",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "assignment": aid,
+        "students": args.students,
+        "sandbox": sandbox.available()[0],
+    }
+    with tempfile.TemporaryDirectory(prefix="rnn-bench-grade-") as tmp:
+        tmp = Path(tmp)
+        # plain nbgrader, sequential
+        root = course_root(tmp, "plain")
+        ng.run_nbgrader(root, "generate_assignment", aid, "--force")
+        for sub in subs.values():
+            write(root / "submitted", sub)
+        start = time.perf_counter()
+        ng.run_nbgrader(root, "autograde", aid, check=False)
+        report["nbgrader_s"] = round(time.perf_counter() - start, 1)
+        print(f"plain nbgrader: {report['nbgrader_s']} s", file=sys.stderr)
+        # rnn-course grade, per worker count
+        report["grade_s"] = {}
+        for w in args.workers:
+            root = course_root(tmp, f"grade-w{w}")
+            start = time.perf_counter()
+            batch.grade_batch(root, aid, subs, workers=w, progress=False)
+            report["grade_s"][str(w)] = round(time.perf_counter() - start, 1)
+            print(f"rnn-course grade -w{w}: {report['grade_s'][str(w)]} s", file=sys.stderr)
+        # the sandbox's overhead: one submission with and without isolation
+        root = course_root(tmp, "overhead")
+        template = batch.make_template(root, aid, tmp / "template")
+        one = next(iter(subs.values()))
+        times = {}
+        for isolate in (False, True):
+            start = time.perf_counter()
+            grade_submission(GradeTask(one, aid, str(template), sandbox.Limits(), isolate))
+            times[isolate] = time.perf_counter() - start
+        report["one_submission_s"] = {"isolated": round(times[True], 1),
+                                      "not_isolated": round(times[False], 1)}  # fmt: skip
+        # one full-course submission
+        root = course_root(tmp, "full")
+        start = time.perf_counter()
+        for a in nbs.assignments(REPO):
+            batch.grade_batch(root, a, {"full": submissions(a, 1)["s000"]}, progress=False)
+        report["full_course_s"] = round(time.perf_counter() - start, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    m = report["machine"]
+    print(f"Batch grading, {args.students} x `{aid}`; {m['cpu']}, {m['logical_cores']} cores, "
+          f"load {m['load_average_1min']}")  # fmt: skip
+    print()
+    print("| grader | wall | per submission | speed-up over nbgrader |")
+    print("|---|---|---|---|")
+    base = report["nbgrader_s"]
+    print(f"| plain `nbgrader autograde` (sequential) | {base:.0f} s | "
+          f"{base / args.students:.1f} s | 1.00x |")  # fmt: skip
+    for w, s in report["grade_s"].items():
+        print(f"| `rnn-course grade --workers {w}` | {s:.0f} s | {s / args.students:.1f} s | "
+              f"{base / s:.2f}x |")  # fmt: skip
+    o = report["one_submission_s"]
+    print()
+    print(f"One submission: {o['isolated']} s sandboxed, {o['not_isolated']} s without; "
+          f"one full-course submission: {report['full_course_s']} s (target 90 s).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
