@@ -16,7 +16,8 @@ training targets' mean, scored on the same held-out set). Models have about 4.4k
 Notebook 05 shows these SimpleRNN runs; more models are one builder each in ``MODELS``.
 
 Results are merged into ``benchmarks/results/adding_problem.json``: a run replaces the earlier
-entry with the same (model, T, seed) and leaves the others, so models can be added one at a time.
+entry with the same (model, T, seed, epochs) and leaves the others, so models and longer runs
+can be added one at a time.
 Nothing here is asserted; tests never time anything.
 """
 
@@ -38,7 +39,8 @@ import numpy as np  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "adding_problem.json"
 # notebook 05 reads its copy from its own folder (a student's course/ folder has no benchmarks/)
-NOTEBOOK_COPY = Path(__file__).resolve().parents[1] / "solutions" / "05_gradients" / "adding_problem.json"
+NOTEBOOK_COPY = (Path(__file__).resolve().parents[1] / "solutions" / "05_gradients"
+                 / "adding_problem.json")
 N_TEST, TEST_SEED = 2000, 10_000
 
 
@@ -127,11 +129,11 @@ def train_one(model_name: str, T: int, seed: int, args) -> dict:
 
 
 def merge(old: dict, runs: list[dict]) -> list[dict]:
-    """Earlier runs, with those of the same (model, T, seed) replaced by the new ones."""
-    key = lambda r: (r["model"], r["T"], r["seed"])  # noqa: E731
+    """Earlier runs, with those of the same (model, T, seed, epochs) replaced by the new ones."""
+    key = lambda r: (r["model"], r["T"], r["seed"], r["settings"]["max_epochs"])  # noqa: E731
     new = {key(r) for r in runs}
     kept = [r for r in old.get("runs", []) if key(r) not in new]
-    return sorted(kept + runs, key=lambda r: (r["model"], r["T"], r["seed"]))
+    return sorted(kept + runs, key=key)
 
 
 def main(argv=None) -> int:
