@@ -56,9 +56,11 @@ from nbgrader.preprocessors import Execute as _Execute
 
 from autograder.sandbox import sandboxed_execute_class as _sandboxed
 
-_default = _Autograde.class_traits()["autograde_preprocessors"].default_value
+_default = _Autograde.class_traits()["autograde_preprocessors"].default()
 c.Autograde.autograde_preprocessors = [_sandboxed() if p is _Execute else p for p in _default]
 """
+# nbgrader logs a config file that fails to load and goes on with its defaults: unsandboxed.
+_CONFIG_FAILED = "Exception while loading config file"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def _run_nbgrader(root: Path, task: GradeTask, cgroup: str | None) -> tuple[int,
     limits = task.limits
     env = nbgrader_env(
         {
+            sandbox.ENV_MARKER: str(root / sandbox.MARKER_NAME),
             sandbox.ENV_LIMITS: limits.env_value(),
             sandbox.ENV_CGROUP: cgroup or "",
             sandbox.ENV_OFF: "0" if task.isolate else "1",
@@ -311,6 +314,13 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
             reasons.append(f"nbgrader could not grade it ({last[0].strip()[:160]})")
         for t in tests:
             t.kernel = (scores or {}).get(t.grade_id, 0.0) if t.notebook in parsed else None
+        # never silently unsandboxed: the sandboxed kernel leaves a marker when it starts
+        if _CONFIG_FAILED in log:
+            statuses.add("crashed")
+            reasons.append("the grading configuration failed to load (see nbgrader's log)")
+        if task.isolate and not (root / sandbox.MARKER_NAME).exists():
+            statuses.add("sandbox-unavailable")
+            reasons.append("NOT ISOLATED: nbgrader did not start the sandboxed kernel")
 
         # the trusted re-check, one notebook at a time, in a fresh sandbox
         for nb_name, nb in parsed.items():

@@ -43,6 +43,8 @@ ENV_WORKDIR_ROOT = "RNN_SANDBOX_ROOT"  # the folder holding the kernel's working
 ENV_LIMITS = "RNN_SANDBOX_LIMITS"  # "memory_mb,pids,file_mb,tmp_mb"
 ENV_CGROUP = "RNN_SANDBOX_CGROUP"  # name of the submission's cgroup (empty: none)
 ENV_OFF = "RNN_SANDBOX_OFF"  # "1": no isolation (platform without bwrap), said loudly
+ENV_MARKER = "RNN_SANDBOX_MARKER"  # a file the kernel manager creates when it starts a sandbox
+MARKER_NAME = ".sandboxed-kernel-started"
 
 # The kernel: with -P and ignore_cwd the working folder is not on the import path at all, so a
 # submission's own `rnnlib/`, `numpy/` or `sitecustomize.py` never shadows the installed ones
@@ -351,6 +353,8 @@ class SandboxKernelManager(IPCKernelManager):
                 kw["env"]["NBGRADER_EXECUTION"] = env["NBGRADER_EXECUTION"]
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         limits = Limits.from_env_value(os.environ.get(ENV_LIMITS, Limits().env_value()))
+        if os.environ.get(ENV_MARKER):  # tells the grader the sandbox was really used
+            Path(os.environ[ENV_MARKER]).touch()
         box = Sandbox(workdir, limits, cgroups=False, shared=(Path(self._socket_dir),))
         box.cgroup = os.environ.get(ENV_CGROUP) or None
         extra = {}

@@ -14,8 +14,9 @@ test cell must be put back and scored), fails on submissions that students reall
 
 OverwriteCellsSafely does what OverwriteCells does, and then: a cell of the assignment gets its
 schema_version back; nbgrader metadata that names no cell of the assignment is removed (the cell
-stays, as an ordinary cell of the student's); a missing test cell goes after the nearest earlier
-cell of the assignment that the submission still has (or first, if none is left).
+stays, as an ordinary cell of the student's); a missing test cell goes just before the next
+cell of the assignment that the submission still has (so the cells before it, which it may use,
+run first), else after the nearest earlier one, else first.
 """
 
 from __future__ import annotations
@@ -55,8 +56,15 @@ class OverwriteCellsSafely(OverwriteCells):
             cell = self.missing_cell_transform(
                 source_cells[name], graded[name].max_score, is_solution=name in solutions
             )
+            # just before the next cell of the assignment that the submission still has (the
+            # cells in between, which a test may use, keep running first); else after the
+            # previous one; else first
+            after = next((n for n in order[k + 1 :] if n in present), None)
             before = next((n for n in reversed(order[:k]) if n in present), None)
-            nb.cells.insert(present[before] + 1 if before else 0, cell)
+            if after is not None:
+                nb.cells.insert(present[after], cell)
+            else:
+                nb.cells.insert(present[before] + 1 if before else 0, cell)
         return nb, resources
 
     def add_missing_task_cells(self, nb, resources):
