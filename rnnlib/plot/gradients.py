@@ -38,7 +38,7 @@ def lag_norms(profiles: Mapping[str, np.ndarray], ax=None, *,
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", loc="lower left")
+    ax.legend(fontsize="small", loc="best")
     if title:
         ax.set_title(title)
     return ax
