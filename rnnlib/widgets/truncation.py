@@ -33,7 +33,7 @@ def truncation_slider(norms, window: int = 5, graph_steps: int = 8):
         raise ValueError(f"truncation_slider: window should be in [1, {T}], got {window}")
 
     slider = widgets.IntSlider(value=int(window), min=1, max=T, step=1,
-                               description="window k", continuous_update=False)
+                               description="window k", continuous_update=True)
     out = widgets.Output()
 
     def draw(k):
