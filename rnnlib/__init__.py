@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 
 # Light modules, loaded on first use as well, so `import rnnlib` costs almost nothing.
+# Every public module must be listed (tests/library/test_rnnlib.py checks it).
 _SUBMODULES = (
     "rnn",
     "unit_memory",

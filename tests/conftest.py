@@ -5,6 +5,7 @@ pipeline itself against a throwaway course).
 """
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,26 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_configure(config):
+    """Plots draw off-screen in the test process whatever MPLBACKEND says (the kernels the
+    tests start get the variable above); the plot and widget tests rely on it."""
+    try:
+        import matplotlib
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return
+    matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Closes the figures a test opened, so that none leaks into the next (only when
+    matplotlib.pyplot is loaded: a test that draws nothing pays nothing)."""
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
 
 
 @pytest.fixture(scope="session")

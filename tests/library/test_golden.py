@@ -1,7 +1,7 @@
-"""rnnlib against golden Keras fixtures (tests/golden/*.npz), without TensorFlow.
+"""rnnlib against golden Keras fixtures (tests/library/golden/*.npz), without TensorFlow.
 
 The fixtures hold random-weight Keras layers' inputs, weights, masked outputs, final states
-and GradientTape gradients; regenerate them with ``python tests/golden/generate.py``.
+and GradientTape gradients; regenerate them with ``python tests/library/golden/generate.py``.
 """
 
 import subprocess

@@ -1,23 +1,12 @@
-"""Tests of notebook 04's figures (rnnlib.plot.bptt) and truncation slider
-(rnnlib.widgets.truncation), headless on matplotlib's Agg backend."""
+"""Tests of rnnlib.plot.bptt, notebook 04's figures (headless: tests/conftest.py selects the
+Agg backend and closes the figures; the truncation slider is in test_widgets_truncation.py)."""
 
 import matplotlib
+import numpy as np
+import pytest
+from matplotlib.patches import FancyArrowPatch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import FancyArrowPatch  # noqa: E402
-
-from rnnlib.plot import bptt  # noqa: E402
-from rnnlib.widgets import truncation  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from rnnlib.plot import bptt
 
 
 def _norms(T=12):
@@ -87,22 +76,3 @@ def test_cost_curves_and_char_model_curve():
         bptt.char_model_curve({"step": [1]})
 
 
-def test_truncation_slider_redraws_with_the_new_window(monkeypatch):
-    """Does moving the slider redraw the matrix with the new window's overlay?"""
-    import ipywidgets as widgets
-
-    shown = []
-
-    def capture(fig, *a, **k):
-        matrix_ax = fig.axes[1]
-        shown.append(np.isfinite(np.asarray(matrix_ax.images[1].get_array().filled(np.nan))))
-
-    monkeypatch.setattr("IPython.display.display", capture)
-    box = truncation.truncation_slider(_norms(), window=3)
-    slider = next(w for w in box.children if isinstance(w, widgets.IntSlider))
-    assert (slider.min, slider.max, slider.value) == (1, 12, 3)
-    slider.value = 6
-    assert len(shown) == 2 and shown[0].sum() > shown[1].sum()  # a longer window drops less
-    assert not plt.get_fignums()
-    with pytest.raises(ValueError, match="window"):
-        truncation.truncation_slider(_norms(), window=13)

@@ -1,22 +1,12 @@
 """Tests of rnnlib.plot.common: each helper draws on the given axes (or a new one),
 returns it, labels it, and rejects bad input clearly. Headless (Agg backend)."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnnlib import plot  # noqa: E402
-from rnnlib.plot import common  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from rnnlib import plot
+from rnnlib.plot import common
 
 
 def test_exported_from_package():

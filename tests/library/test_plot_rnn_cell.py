@@ -4,23 +4,13 @@ backend."""
 import subprocess
 import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-
-from rnnlib import unit_memory  # noqa: E402
-from rnnlib.plot import rnn_cell  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from rnnlib import unit_memory
+from rnnlib.plot import rnn_cell
 
 
 @pytest.fixture

@@ -1,24 +1,14 @@
 """Tests of notebook 02's one-unit memory explorer (rnnlib.widgets.unit_memory), headless:
 the sliders' callbacks are driven directly and the drawn image must change."""
 
-import matplotlib
+import io
 
-matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-import io  # noqa: E402
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnnlib.plot import rnn_cell  # noqa: E402
-from rnnlib.widgets import unit_memory  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from rnnlib.plot import rnn_cell
+from rnnlib.widgets import unit_memory
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Regenerates the golden fixtures: random-weight Keras layers, their outputs and gradients.
 
-    TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python tests/golden/generate.py
+    TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python tests/library/golden/generate.py
 
 Writes one small ``<cell>.npz`` per layer next to this file, holding the inputs (x, h0, c0,
 mask), the weights in rnnlib's names (Wx, Wh, b), the layer's outputs at every step, its
