@@ -6,7 +6,6 @@ is missing; a module's ``__all__``, when it has one, says which names are public
 """
 from rnnlib.widgets.gate_activations import gate_explorer as gate_explorer
 from rnnlib.widgets.gradient_flow import gradient_flow_slider as gradient_flow_slider
-from rnnlib.widgets.hidden_state import hidden_state_scrubber as hidden_state_scrubber
 from rnnlib.widgets.motif import MotifSlider as MotifSlider
 from rnnlib.widgets.motif import motif_slider as motif_slider
 from rnnlib.widgets.motif import motif_variants as motif_variants

@@ -50,7 +50,7 @@ def describe(w_h, b):
         return (f"latch broken: |b| = {abs(b):.2f} >= {bc}, one stable state "
                 f"({r.stable[0]:+.2f}) that every state slides back to")
     half = "never" if not np.isfinite(r.half_life) else f"{r.half_life:.1f} steps"
-    return f"fading memory: x {r.decay:.2f} per step, half-life {half}"
+    return f"fading memory: ×{r.decay:.2f} per step, half-life {half}"
 
 
 class UnitMemoryExplorer:

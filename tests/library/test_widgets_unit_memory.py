@@ -67,7 +67,7 @@ def test_the_title_names_the_regime_and_the_threshold():
         titles[name] = fig._suptitle.get_text()
         plt.close(fig)
     assert titles["now"].startswith("no memory")
-    assert titles["fading"].startswith("fading memory") and "0.80 per step" in titles["fading"]
+    assert titles["fading"].startswith("fading memory") and "×0.80 per step" in titles["fading"]
     assert titles["latch"].startswith("latch: two stable states") and "3.03" in titles["latch"]
     assert titles["broken latch"].startswith("latch broken") and "3.03" in titles["broken latch"]
 

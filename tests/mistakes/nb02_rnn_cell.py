@@ -195,25 +195,25 @@ def weights_by_rnnlib(layer):
 
 
 @mistake("embedding_forward", "one-hot off by one")
-def embedding_shifted(ids, W):
-    return W[ids - 1]
+def embedding_shifted(ids, E):
+    return E[ids - 1]
 
 
 @mistake("embedding_forward", "indexed the transposed table")
-def embedding_transposed(ids, W):
-    return W.T[ids]
+def embedding_transposed(ids, E):
+    return E.T[ids]
 
 
-@mistake("embedding_forward", "np.take without axis (flattens W)")
-def embedding_flat_take(ids, W):
-    return np.take(W, ids)
+@mistake("embedding_forward", "np.take without axis (flattens E)")
+def embedding_flat_take(ids, E):
+    return np.take(E, ids)
 
 
 @mistake("embedding_forward", "summed the embeddings over time")
-def embedding_summed(ids, W):
-    return W[ids].sum(axis=1)
+def embedding_summed(ids, E):
+    return E[ids].sum(axis=1)
 
 
 @delegates("embedding_forward")
-def embedding_by_rnnlib(ids, W):
-    return rl.layers.embedding_forward(ids, W)[0]
+def embedding_by_rnnlib(ids, E):
+    return rl.layers.embedding_forward(ids, E)[0]
