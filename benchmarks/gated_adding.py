@@ -146,8 +146,8 @@ def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=
     saved = None
     if save_dir is not None:
         save_dir.mkdir(parents=True, exist_ok=True)
-        saved = save_dir / f"{task}_{length}_{model}.keras"
-        net.save(saved)
+        saved = save_dir / f"{task}_{length}_{model}.npz"  # model.get_weights(), in order
+        np.savez_compressed(saved, *net.get_weights())
     return {
         "saved_model": None if saved is None else saved.name,
         "task": task, "length": int(length), "T": int(steps_T), "model": model, "seed": seed,
@@ -179,7 +179,8 @@ def main(argv=None):
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--save-models", type=Path, default=None, metavar="DIR",
-                   help="also save each trained model as DIR/<task>_<length>_<model>.keras")
+                   help="also save each trained model's weights (get_weights() as arr_0, "
+                        "arr_1, ...) in DIR/<task>_<length>_<model>.npz")
     p.add_argument("--notebook-copy", type=Path, default=NOTEBOOK_COPY,
                    help="a copy of the results for notebook 06 ('' for none)")
     args = p.parse_args(argv)
