@@ -1046,8 +1046,12 @@ for run in bench["runs"]:
 baselines = {(f"adding T={r['T']}" if r["task"] == "adding" else f"copy, delay {r['length']}"): r["baseline"]
              for r in bench["runs"]}
 table["baseline (no memory)"] = baselines
-print(f"measured {bench.get('date', '')[:10]} on {bench.get('machine', {}).get('logical_cores', '?')} cores, "
-      f"{bench['runs'][0]['budget'] if bench['runs'] else ''}")
+for run in bench["runs"]:
+    if run["task"] == "adding":
+        verdict = ("learned it (MSE < 0.01)" if run["value"] < 0.01 else
+                   "stayed at the baseline" if run["value"] > 0.8 * run["baseline"] else "learned part of it")
+        print(f"T={run['T']}  {names[run['model']]:19s} MSE {run['value']:.4f} (baseline {run['baseline']:.4f}) "
+              f"after {run['batches']} updates: {verdict}")
 rl.plot.accuracy_table(table, digits=4, title="held-out error (adding: MSE; copy: nats per step), lower is better")
 ''')
 
