@@ -21,25 +21,38 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 from collections import Counter
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
+from autograder import executors, gradebook, sandbox
 from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
-from autograder import sandbox
 from autograder.grade import STATUSES, GradeResult, GradeTask, grade_submission
 from autograder.submissions import Submission
 
 STATE_DIR = "autograded/.rnn-grade"  # git-ignored with autograded/; nbgrader skips dot-folders
 
 
+# Appended to the template's nbgrader_config.py: each temporary course root keeps its own SQLite
+# gradebook even when the course's config points `db_url` at a shared PostgreSQL database (only
+# the one writer, record(), touches the course's gradebook).
+PRIVATE_GRADEBOOK = """
+
+# ---- added by rnn-course grade: this temporary course root's own gradebook ----
+c.CourseDirectory.db_url = "sqlite:///" + __import__("os").path.join(
+    c.CourseDirectory.root, "gradebook.db"
+)
+"""
+
+
 def make_template(course_root: Path, assignment: str, dest: Path) -> Path:
     """A course root with nbgrader_config.py, the assignment's source and release, and a
     gradebook holding the assignment only (no student data ever goes into it)."""
     root = ng.make_course_copy(dest, course_root, [assignment])
+    with open(root / ng.CONFIG_FILE, "a") as fh:
+        fh.write(PRIVATE_GRADEBOOK)
     ng.run_nbgrader(root, "generate_assignment", assignment, "--force")
     return root
 
@@ -49,9 +62,10 @@ def ensure_assignment(course_root: Path, assignment: str) -> None:
     release written to a throwaway folder so course/ is untouched)."""
     from nbgrader.api import Gradebook, MissingEntry
 
+    db_url = gradebook.db_url(course_root)  # SQLite or PostgreSQL, as nbgrader_config.py says
     db = Path(course_root) / "gradebook.db"
-    if db.exists():
-        with Gradebook(f"sqlite:///{db}", "rnn-course") as gb:
+    if db.exists() or not db_url.startswith("sqlite"):
+        with Gradebook(db_url, gradebook.COURSE_ID) as gb:
             try:
                 gb.find_assignment(assignment)
                 return
@@ -67,27 +81,16 @@ def ensure_assignment(course_root: Path, assignment: str) -> None:
 # ---- the one writer ------------------------------------------------------------------------
 
 
-def _retry(fn, attempts: int = 30, wait: float = 0.5):
-    """Call `fn` until the database is not busy (another nbgrader or formgrader writing)."""
-    import sqlalchemy.exc
-
-    for k in range(attempts):
-        try:
-            return fn()
-        except sqlalchemy.exc.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error) or k == attempts - 1:
-                raise
-            time.sleep(wait)
-    return None
-
-
-def record(course_root: Path, result: GradeResult, submission: Submission) -> None:
-    """Write one result into the course gradebook and autograded/ folder (re-grade: the old
-    submission is removed first)."""
+def record(
+    course_root: Path, result: GradeResult, submission: Submission, db_url: str | None = None
+) -> None:
+    """Write one result into the course gradebook (`db_url`, default: the course's) and
+    autograded/ folder (re-grade: the old submission is removed first). Each transaction runs
+    again while the database is busy (gradebook.retrying)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     root = Path(course_root)
-    db_url = f"sqlite:///{root / 'gradebook.db'}"
+    db_url = db_url or gradebook.db_url(root)
     counted = {t["grade_id"]: t["counted"] for t in result.tests}
 
     def remove():
@@ -108,8 +111,8 @@ def record(course_root: Path, result: GradeResult, submission: Submission) -> No
                         grade.needs_manual_grade = False
             gb.db.commit()
 
-    _retry(remove)
-    _retry(write)
+    gradebook.retrying(remove)
+    gradebook.retrying(write)
     # the autograded notebooks (for formgrader and generate_feedback) and the student's own
     # files; never a file the kernel wrote
     folder = root / "autograded" / result.student / result.assignment
@@ -227,6 +230,7 @@ def grade_batch(
     if not isolate:
         print(f"WARNING: submissions run WITHOUT a sandbox: {why}", file=sys.stderr)
     ensure_assignment(course_root, assignment)
+    db_url = gradebook.db_url(course_root)
     results: dict[str, GradeResult] = {}
     todo = []
     for student, sub in sorted(submissions.items()):
@@ -239,7 +243,8 @@ def grade_batch(
     with tempfile.TemporaryDirectory(prefix="rnn-grade-template-") as tmp:
         template = make_template(course_root, assignment, Path(tmp) / "template")
         own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=max(1, workers))
+        # the local pool retries a task whose worker process died once (executors.py)
+        pool = executor or executors.local_executor(workers)
         try:
             futures = {
                 pool.submit(
@@ -260,7 +265,7 @@ def grade_batch(
                         digest=sub.digest(),
                     )  # fmt: skip
                 try:
-                    record(course_root, result, sub)
+                    record(course_root, result, sub, db_url)
                 except Exception as error:  # noqa: BLE001 - say so in the row, go on
                     result.reason = f"NOT RECORDED in the gradebook ({error}); {result.reason}"
                 save_state(course_root, result)
@@ -274,7 +279,7 @@ def grade_batch(
         from nbgrader.api import Gradebook
 
         known = []
-        with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}", "rnn-course") as gb:
+        with Gradebook(db_url, gradebook.COURSE_ID) as gb:
             known = [s.id for s in gb.students]
         master = [nbs.read(p) for p in nbs.notebooks(template, nbs.SOURCE_DIR, assignment)]
     tests = [

@@ -39,10 +39,14 @@ def _grade(args) -> int:
         cell_timeout=args.timeout_cell or defaults.cell_timeout,
         notebook_timeout=args.timeout_notebook or defaults.notebook_timeout,
     )
-    results = batch.grade_batch(
-        root, args.assignment, submissions, workers=args.workers, limits=limits,
-        force=args.force, out_csv=args.out, report=args.report,
-    )  # fmt: skip
+    from autograder import executors
+
+    # the local pool, or a Dask cluster's executor (docs/large-class.md): one code path
+    with executors.executor(args.workers, dask=args.dask) as pool:
+        results = batch.grade_batch(
+            root, args.assignment, submissions, workers=args.workers, limits=limits,
+            force=args.force, out_csv=args.out, report=args.report, executor=pool,
+        )  # fmt: skip
     if args.feedback:
         from autograder.nbgrader_run import run_nbgrader
 
@@ -84,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
     grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
     grade_cmd.add_argument("--workers", type=int, default=2, help="parallel submissions")
+    grade_cmd.add_argument(
+        "--dask", metavar="ADDRESS", default=None,
+        help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )  # fmt: skip
     grade_cmd.add_argument("--timeout-cell", type=int, help="seconds per cell (300)")
     grade_cmd.add_argument("--timeout-notebook", type=int, help="seconds per notebook (1800)")
     grade_cmd.add_argument("--memory", type=int, help="MB per submission (3072)")

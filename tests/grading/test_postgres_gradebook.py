@@ -9,13 +9,16 @@ SQLite file. Both go through the same instructor's cycle with the real command l
 
 with two students (`solution`: every answer filled in; `untouched`: the release as handed out),
 then the queries and the manual-grade write of the formgrader (nbgrader's NbGraderAPI and its
-GradeHandler's commit). The grades must be equal, row for row.
+GradeHandler's commit). The grades must be equal, row for row. Then `rnn-course grade`
+(autograder.batch) records a batch in PostgreSQL through the same setting, and a serialization
+failure is provoked for real and retried.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import shutil
 import sys
 
 import pg_server
@@ -266,3 +269,46 @@ def test_server_leaves_nothing_behind():
         except FileNotFoundError:
             continue
         assert state == "Z", f"server process {pid} still running"
+
+
+@pytest.mark.slow
+def test_rnn_course_grade_records_in_postgresql(pg, tmp_path):
+    """With the one setting (`db_url` in nbgrader_config.py), does `rnn-course grade` record
+    its results in PostgreSQL and nowhere else (its per-submission roots keep their own
+    SQLite files), and do generate_feedback and export then work from it?"""
+    from nbgrader.api import Gradebook
+
+    from autograder import batch, sandbox
+    from autograder.submissions import Submission
+
+    url = pg.create_database("gradebook_grade", owner="grader")
+    root = ng.make_course_copy(tmp_path / "course", ROOT, [ASSIGNMENT])
+    shutil.copytree(ROOT / nbs.RELEASE_DIR / ASSIGNMENT, root / nbs.RELEASE_DIR / ASSIGNMENT)
+    with open(root / ng.CONFIG_FILE, "a") as fh:
+        fh.write(f"\nc.CourseDirectory.db_url = {url!r}  # the one setting\n")
+    assert gradebook.db_url(root) == url
+    subs = {}
+    for source in nbs.notebooks(root, nbs.SOURCE_DIR, ASSIGNMENT):
+        release_nb = nbs.read(root / nbs.RELEASE_DIR / ASSIGNMENT / source.name)
+        solved = ex.fill_answers(release_nb, nbs.read(source))
+        for student, data in (("solution", nbs.dumps(solved)), ("not-json", b"{ oops")):
+            files = dict(subs[student].files) if student in subs else {}
+            files[source.name] = data
+            subs[student] = Submission(student, ASSIGNMENT, files)
+    limits = sandbox.Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
+    results = {
+        r.student: r
+        for r in batch.grade_batch(root, ASSIGNMENT, subs, workers=2, limits=limits,
+                                   progress=False)
+    }  # fmt: skip
+    assert not (root / "gradebook.db").exists(), "rnn-course grade wrote a SQLite gradebook"
+    with Gradebook(url, gradebook.COURSE_ID) as gb:
+        recorded = {s.student.id: s.code_score for s in gb.find_assignment(ASSIGNMENT).submissions}
+    assert recorded == {s: results[s].score for s in subs}
+    assert recorded["solution"] == results["solution"].max_score > 0
+    assert results["not-json"].status == "invalid-notebook"
+    ng.run_nbgrader(root, "generate_feedback", ASSIGNMENT)  # db_url from the config
+    ng.run_nbgrader(root, "export")
+    with open(root / "grades.csv", newline="") as fh:
+        exported = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)}
+    assert exported == recorded
