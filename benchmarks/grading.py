@@ -6,6 +6,7 @@ The batch: `--students` submissions of one notebook (alternately the solution an
 untouched release), graded
     nbgrader     by one plain `nbgrader autograde <id>` (sequential, no sandbox, no re-check)
     grade -wN    by `rnn-course grade --workers N` (sandbox + trusted re-check per submission)
+    grade dask   the same batch on a two-worker Dask LocalCluster (`--dask`; skip: --no-dask)
 and one full-course submission (every assignment, one student) graded by `rnn-course grade`.
 The sandbox's overhead per submission is the same submission graded with and without
 isolation. Targets (COURSE.md §6): a full-course submission <= 90 s; throughput >= 1.8x the
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--assignment", default="02_rnn_cell")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     args = parser.parse_args(argv)
     ex.quiet_environment()
     aid = args.assignment
@@ -99,6 +101,22 @@ def main(argv: list[str] | None = None) -> int:
             batch.grade_batch(root, aid, subs, workers=w, progress=False)
             report["grade_s"][str(w)] = round(time.perf_counter() - start, 1)
             print(f"rnn-course grade -w{w}: {report['grade_s'][str(w)]} s", file=sys.stderr)
+        # the same batch on a two-worker Dask LocalCluster on loopback (docs/large-class.md):
+        # the overhead per submission against the local pool with as many workers
+        if not args.no_dask:
+            from distributed import Client, LocalCluster
+
+            from autograder import executors
+
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                              host="127.0.0.1", dashboard_address=None) as cluster, \
+                    Client(cluster, set_as_default=False) as client:  # fmt: skip
+                root = course_root(tmp, "grade-dask")
+                start = time.perf_counter()
+                with executors.dask_executor(client=client) as pool:
+                    batch.grade_batch(root, aid, subs, executor=pool, progress=False)
+                report["dask_s"] = round(time.perf_counter() - start, 1)
+            print(f"rnn-course grade --dask (2 workers): {report['dask_s']} s", file=sys.stderr)
         # the sandbox's overhead: one submission with and without isolation
         root = course_root(tmp, "overhead")
         template = batch.make_template(root, aid, tmp / "template")
@@ -130,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     for w, s in report["grade_s"].items():
         print(f"| `rnn-course grade --workers {w}` | {s:.0f} s | {s / args.students:.1f} s | "
               f"{base / s:.2f}x |")  # fmt: skip
+    if "dask_s" in report:
+        d, local = report["dask_s"], report["grade_s"].get("2")
+        extra = f"{(d - local) / args.students:+.1f} s" if local else "n/a"
+        print(f"| `rnn-course grade --dask` (LocalCluster, 2 workers) | {d:.0f} s | "
+              f"{d / args.students:.1f} s ({extra} against 2 local workers) | "
+              f"{base / d:.2f}x |")  # fmt: skip
     o = report["one_submission_s"]
     print()
     print(f"One submission: {o['isolated']} s sandboxed, {o['not_isolated']} s without; "
