@@ -95,17 +95,20 @@ class Outputs:
     images: int
     errors: list[str]
     warnings: list[str]
+    tables: int = 0
 
 
 def read_outputs(notebook: Locator) -> Outputs:
-    """Count rendered images and split stderr outputs into errors and warnings."""
+    """Count rendered images and HTML tables, and split stderr outputs into errors and
+    warnings."""
     images = notebook.locator(".jp-OutputArea-output img").evaluate_all(
         "els => els.filter(e => e.complete && e.naturalWidth > 0).length"
     )
+    tables = notebook.locator(".jp-OutputArea-output .jp-RenderedHTMLCommon table").count()
     errors, warnings = [], []
     for text in notebook.locator(STDERR).all_inner_texts():
         (errors if ERROR_TEXT.search(text) else warnings).append(text.strip())
-    return Outputs(images, errors, warnings)
+    return Outputs(images, errors, warnings, tables)
 
 
 def save(page: Page, notebook: Locator) -> None:

@@ -12,9 +12,15 @@ beside it as `<id>_finished.ipynb`. Hidden tests are not in it, exactly as for a
 
 Screenshots of every step go to test-artifacts/browser/ (the paths are printed; a failing
 step adds its FAILED-*.png and the server log's tail to the error), with the server log and
-each page's console. With UPDATE_README_SCREENSHOT=1 the widget screenshot of the case marked
-`readme` also replaces docs/img/notebook-widget.png. $RNN_COURSE_ROOT (tests/conftest.py)
+each page's console. With UPDATE_README_SCREENSHOT=1 the screenshot of README_WIDGET (01's
+motif slider) also replaces docs/img/notebook-widget.png. $RNN_COURSE_ROOT (tests/conftest.py)
 points the test at another course root.
+
+The cases come from the assignments: every solutions/NN_name/NN_name.ipynb is run, each
+widget its code cells call (`rl.widgets.<name>(...)`) is moved, and the page must render at
+least one HTML table per code cell that shows a results table (`rl.plot.accuracy_table`).
+A new notebook needs no edit here; a widget that WidgetSpec's defaults cannot drive gets an
+entry in WIDGET_SPECS.
 """
 
 from __future__ import annotations
@@ -26,13 +32,14 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.execute import fill_answers
+from autograder.notebooks import course_root
 
 from .lab_page import (
     WidgetSpec,
@@ -63,13 +70,23 @@ RUN_ALL_TIMEOUT = 420  # s: a notebook's 120 s budget, on a busy 2-core machine,
 WIDGET_TIMEOUT = 90  # s: one redraw of a matplotlib figure by the kernel
 
 
+# How each widget is found and moved. Every widget in rnnlib.widgets so far is a VBox holding
+# a slider and an Output that the kernel redraws, which WidgetSpec's defaults find; a widget
+# that needs another control or selector gets an entry here (keyed by its function's name).
+WIDGET_SPECS: dict[str, WidgetSpec] = {}
+README_WIDGET = "motif_slider"  # its screenshot (notebook 01) is the README's
+WIDGET_CALL = re.compile(r"\b(?:rl|rnnlib)\.widgets\.([A-Za-z_]\w*)\s*\(")
+TABLE_CALL = re.compile(r"\b(?:rl|rnnlib)\.plot\.accuracy_table\s*\(")
+
+
 @dataclass(frozen=True)
 class Case:
-    """One course notebook: its assignment id and the demo widget it shows."""
+    """One course notebook: its assignment id, the widgets it displays (rnnlib.widgets
+    functions, in notebook order) and how many of its code cells show a results table."""
 
     assignment: str
-    widget: WidgetSpec = field(default_factory=WidgetSpec)
-    readme: bool = False  # its widget screenshot is the README's
+    widgets: tuple[str, ...] = ()
+    tables: int = 0
 
     @property
     def release(self) -> str:
@@ -84,13 +101,24 @@ class Case:
         return f"course/{self.assignment}/{self.assignment}_finished.ipynb"
 
 
-# Widgets: 01's motif-position slider (rnnlib/widgets/motif.py) and 02's hidden-state
-# scrubber (rnnlib/widgets/hidden_state.py) are both a VBox holding an IntSlider and an Output
-# that the kernel redraws; WidgetSpec's defaults find them. Later notebooks join here.
-CASES = [
-    Case("01_sequences", readme=True),
-    Case("02_rnn_cell"),
-]
+def discover_cases(root: Path = REPO) -> list[Case]:
+    """One case per assignment in solutions/ (a folder NN_name holding NN_name.ipynb), with
+    the widgets its code cells call (``rl.widgets.<name>(...)``) and its table cells
+    (``rl.plot.accuracy_table(...)``). A new notebook is covered without editing this file."""
+    cases = []
+    for folder in sorted((root / "solutions").iterdir()):
+        notebook = folder / f"{folder.name}.ipynb"
+        if not (re.fullmatch(r"\d\d_\w+", folder.name) and notebook.is_file()):
+            continue
+        code = [c.source for c in nbformat.read(notebook, as_version=4).cells
+                if c.cell_type == "code"]
+        widgets = tuple(name for source in code for name in WIDGET_CALL.findall(source))
+        tables = sum(bool(TABLE_CALL.search(source)) for source in code)
+        cases.append(Case(folder.name, widgets, tables))
+    return cases
+
+
+CASES = discover_cases(course_root())
 ASSIGNMENTS = [case.assignment for case in CASES]
 
 
@@ -246,8 +274,8 @@ class Screenshots:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.assignment)
 def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, request):
-    """Does a student who opens the notebook, runs it and moves its widget see plots, no
-    errors, and the widget's output change?"""
+    """Does a student who opens the notebook and runs it see plots, its results tables and no
+    errors, and does moving each of its widgets change the widget's plot?"""
     shots = Screenshots(page, artifacts, case.assignment)
     request.addfinalizer(lab.shutdown_kernels)
 
@@ -275,6 +303,10 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
             f"the first:\n{outputs.errors[0][:2000]}"
         )
         assert outputs.images > 0, f"{case.finished}: Run All Cells rendered no plot image"
+        assert outputs.tables >= case.tables, (
+            f"{case.finished}: {case.tables} code cells show a results table "
+            f"(rl.plot.accuracy_table), but the page rendered {outputs.tables} HTML tables"
+        )
         save(page, notebook)
         saved = nbformat.read(lab.root / case.finished, as_version=4)
         cells = enumerate(saved.cells)
@@ -284,26 +316,30 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
         assert not errors, f"{case.finished}: saved notebook has error outputs: {errors[0]}"
         assert not unrun, f"{case.finished}: cells {unrun} did not run"
 
-    with shots.step("widget", lab):
-        widget = notebook.locator(case.widget.container).first
-        widget.wait_for(state="visible", timeout=30_000)
-        widget.scroll_into_view_if_needed()
-        cell = notebook.locator(".jp-Cell", has=page.locator(case.widget.container)).first
-        shots.take("3-widget-before", cell)
-        plots_before = widget_images(widget, case.widget)
-        assert plots_before, f"{case.finished}: the widget shows no plot before it is moved"
-        before, after = move_widget(widget, case.widget, WIDGET_TIMEOUT)
-        assert before != after
-        # Let the redraw finish (an Output widget clears, then shows the new figure).
-        plots_after = wait_for(
-            lambda: widget_images(widget, case.widget), 30, "the redrawn widget figure"
-        )
-        assert plots_after != plots_before, (
-            f"{case.finished}: moving the widget changed its text but not its plot"
-        )
-        path = shots.take("4-widget-after", cell)
-        if case.readme:
-            readme_png(path, artifacts / "readme-notebook-widget.png")
+    for k, name in enumerate(case.widgets, start=1):
+        spec = WIDGET_SPECS.get(name, WidgetSpec())
+        with shots.step(f"widget-{name}", lab):
+            # The code cell that calls rl.widgets.<name>(...), and the widget in its output.
+            calls = page.locator(".jp-InputArea-editor", has_text=f"widgets.{name}(")
+            cell = notebook.locator(".jp-CodeCell", has=calls).first
+            widget = cell.locator(spec.container).first
+            widget.wait_for(state="visible", timeout=30_000)
+            widget.scroll_into_view_if_needed()
+            shots.take(f"3.{k}-{name}-before", cell)
+            plots_before = widget_images(widget, spec)
+            assert plots_before, f"{case.finished}: {name} shows no plot before it is moved"
+            before, after = move_widget(widget, spec, WIDGET_TIMEOUT)
+            assert before != after
+            # Let the redraw finish (an Output widget clears, then shows the new figure).
+            plots_after = wait_for(
+                lambda w=widget, s=spec: widget_images(w, s), 30, f"the redrawn {name} figure"
+            )
+            assert plots_after != plots_before, (
+                f"{case.finished}: moving {name} changed its text but not its plot"
+            )
+            path = shots.take(f"4.{k}-{name}-after", cell)
+            if name == README_WIDGET:
+                readme_png(path, artifacts / "readme-notebook-widget.png")
 
 
 def readme_png(screenshot: Path, out: Path, max_width: int = 900) -> None:
