@@ -1138,7 +1138,7 @@ notebook.
 """)
 
 code(r"""
-STEPS = 2000                                          # one step = one window of 32 x 50 characters
+STEPS = 3000                                          # one step = one window of 32 x 50 characters
 
 def train_char_model():
     params = rl.char_rnn.init_params(V, D=32, H=128, seed=0)           # float32
