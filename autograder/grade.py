@@ -197,7 +197,7 @@ def _kernel_events(autograded_nb, log: str) -> tuple[bool, bool]:
         for cell in autograded_nb.cells:
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error":
-                    timeout |= out.get("ename") in ("CellTimeoutError", "TimeoutError")
+                    timeout |= out.get("ename") == "CellTimeoutError"
                     died |= out.get("ename") == "DeadKernelError"
     return timeout, died
 
@@ -318,7 +318,7 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
         if _CONFIG_FAILED in log:
             statuses.add("crashed")
             reasons.append("the grading configuration failed to load (see nbgrader's log)")
-        if task.isolate and not (root / sandbox.MARKER_NAME).exists():
+        if task.isolate and scores and not (root / sandbox.MARKER_NAME).exists():
             statuses.add("sandbox-unavailable")
             reasons.append("NOT ISOLATED: nbgrader did not start the sandboxed kernel")
 

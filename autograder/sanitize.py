@@ -13,10 +13,11 @@ test cell must be put back and scored), fails on submissions that students reall
   nbgrader stops the whole batch, leaving every later student ungraded.
 
 OverwriteCellsSafely does what OverwriteCells does, and then: a cell of the assignment gets its
-schema_version back; nbgrader metadata that names no cell of the assignment is removed (the cell
-stays, as an ordinary cell of the student's); a missing test cell goes just before the next
-cell of the assignment that the submission still has (so the cells before it, which it may use,
-run first), else after the nearest earlier one, else first.
+`grade`, `solution` and `points` flags (a flipped `grade` flag otherwise fails the whole
+submission on a checksum) and its schema_version back; nbgrader metadata that names no cell of
+the assignment is removed (the cell stays, as an ordinary cell of the student's); a missing test
+cell goes just before the next cell of the assignment that the submission still has (so the
+cells before it, which it may use, run first), else after the nearest earlier one, else first.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class OverwriteCellsSafely(OverwriteCells):
     """OverwriteCells that survives pasted, renamed, deleted and re-versioned cells."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        gid = _grade_id(cell)
+        if gid is not None:
+            self._restore_flags(cell, gid)
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if "nbgrader" in cell.metadata:
             if _grade_id(cell) is None:  # emptied by DeduplicateIds, or an unknown id removed
@@ -41,6 +45,33 @@ class OverwriteCellsSafely(OverwriteCells):
             else:  # a cell of the assignment (the unknown ones lost their grade_id above)
                 cell.metadata.nbgrader["schema_version"] = SCHEMA_VERSION
         return cell, resources
+
+    def _restore_flags(self, cell, gid: str) -> None:
+        """Put back the `grade`, `solution` and `points` of a cell of the assignment as the
+        gradebook has them: with `grade` flipped off, OverwriteCells restores the source but
+        computes the checksum of a non-grade cell and fails the whole submission."""
+        from nbgrader.api import MissingEntry
+
+        ids = (gid, self.notebook_id, self.assignment_id)
+        try:
+            self.gradebook.find_source_cell(*ids)
+        except MissingEntry:
+            return  # an unknown id: OverwriteCells removes it
+        from nbgrader.api import TaskCell
+
+        meta = cell.metadata.nbgrader
+        try:
+            graded = self.gradebook.find_graded_cell(*ids)
+            meta["points"] = float(graded.max_score)
+            meta["grade"] = not isinstance(graded, TaskCell)
+        except MissingEntry:
+            meta["grade"] = False
+            meta.pop("points", None)
+        try:
+            self.gradebook.find_solution_cell(*ids)
+            meta["solution"] = True
+        except MissingEntry:
+            meta["solution"] = False
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)

@@ -256,7 +256,7 @@ def batch_run(tmp_path_factory):
     course_before = _hash_tree(root / nbs.SOURCE_DIR)
     rnnlib_dir = Path(sandbox._package_dir("rnnlib"))
     rnnlib_before = _hash_tree(rnnlib_dir)
-    limits = sandbox.Limits(memory_mb=2048, cell_timeout=60, notebook_timeout=600)
+    limits = sandbox.Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
     subs = read_submissions(incoming, AID)
     results = batch.grade_batch(
         root, AID, subs, workers=2, limits=limits, out_csv=tmp / "grades.csv",
