@@ -203,11 +203,17 @@ def local_executor(workers: int) -> LocalExecutor:
 # ---- a Dask cluster --------------------------------------------------------------------------
 
 
-def _set_allowed_failures(n: int, dask_scheduler=None) -> int:
-    """On the scheduler: how many worker deaths a task survives; returns the old value."""
-    old = dask_scheduler.allowed_failures
-    dask_scheduler.allowed_failures = n
-    return old
+def _allowed_failures(n: int):
+    """A function for Client.run_on_scheduler: sets how many worker deaths a task survives and
+    returns the old value. Nested, so that it travels by value: the scheduler's environment
+    need not have the course installed."""
+
+    def set_allowed_failures(dask_scheduler=None) -> int:
+        old = dask_scheduler.allowed_failures
+        dask_scheduler.allowed_failures = n
+        return old
+
+    return set_allowed_failures
 
 
 class DaskExecutor(cf.Executor):
@@ -228,7 +234,7 @@ class DaskExecutor(cf.Executor):
         self._tasks: set = set()  # Dask futures not yet finished
         self._lock = threading.Lock()
         self._closed = False
-        self._restore = client.run_on_scheduler(_set_allowed_failures, RETRIES)
+        self._restore = client.run_on_scheduler(_allowed_failures(RETRIES))
 
     def _bundle(self, folder: str):
         """The folder, scattered to every worker once (a Dask future of its Bundle)."""
@@ -294,7 +300,7 @@ class DaskExecutor(cf.Executor):
         elif wait and tasks:
             dask_wait(tasks)
         with contextlib.suppress(Exception):  # the scheduler may be gone already
-            self.client.run_on_scheduler(_set_allowed_failures, self._restore)
+            self.client.run_on_scheduler(_allowed_failures(self._restore))
         with self._lock:
             bundles, self._bundles = list(self._bundles.values()), {}
         for bundle in bundles:
