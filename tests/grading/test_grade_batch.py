@@ -255,7 +255,6 @@ def batch_run(tmp_path_factory):
     originals = _hash_tree(incoming)
     course_before = _hash_tree(root / nbs.SOURCE_DIR)
     rnnlib_dir = Path(sandbox._package_dir("rnnlib"))
-    rnnlib_before = _hash_tree(rnnlib_dir)
     limits = sandbox.Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
     subs = read_submissions(incoming, AID)
     results = batch.grade_batch(
@@ -268,7 +267,10 @@ def batch_run(tmp_path_factory):
         "root": root, "rows": rows, "results": results, "expected": expected,
         "originals_same": originals == _hash_tree(incoming),
         "course_same": course_before == _hash_tree(root / nbs.SOURCE_DIR),
-        "rnnlib_same": rnnlib_before == _hash_tree(rnnlib_dir),
+        # (rnnlib may be edited by its developers meanwhile: look for the vandal's line)
+        "rnnlib_vandalised": [
+            p.name for p in rnnlib_dir.rglob("*.py") if "vandalised" in p.read_text()
+        ],
         "left_running": _marked_processes(), "report": (tmp / "report.md").read_text(),
         "incoming": incoming,
     }  # fmt: skip
@@ -295,12 +297,18 @@ def test_every_submission_gets_its_expected_status_and_score(batch_run):
 
 
 def test_nothing_outside_the_sandbox_changed(batch_run):
-    """Are the originals, the course's solutions and the installed rnnlib byte-identical, and
-    is no process a submission started still running?"""
-    assert batch_run["originals_same"], "a submission's original files changed"
-    assert batch_run["course_same"], "solutions/ changed"
-    assert batch_run["rnnlib_same"], "the installed rnnlib changed"
-    assert not batch_run["left_running"], batch_run["left_running"]
+    """Are the originals and the course's solutions byte-identical, is the installed rnnlib
+    untouched by a submission, and is no process a submission started still running?"""
+    problems = []
+    if not batch_run["originals_same"]:
+        problems.append("a submission's original files changed")
+    if not batch_run["course_same"]:
+        problems.append("solutions/ changed")
+    if batch_run["rnnlib_vandalised"]:
+        problems.append(f"the installed rnnlib was written to: {batch_run['rnnlib_vandalised']}")
+    if batch_run["left_running"]:
+        problems.append(f"processes outlived the batch: {batch_run['left_running']}")
+    assert not problems, problems
 
 
 def test_gradebook_holds_the_counted_scores(batch_run):
