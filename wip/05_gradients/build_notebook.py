@@ -670,7 +670,7 @@ print(f"MSE of predicting the mean (1.0) on 100,000 sequences: {np.mean((y_many 
 md(r"""
 **A short live run.** A `SimpleRNN(64)` with Keras's defaults (orthogonal recurrent kernel),
 Adam (learning rate 0.003, `clipnorm=1`), trained on the *same number* of sequences and
-epochs at T = 20 and at T = 200. This takes about half a minute on a laptop CPU.
+epochs at T = 20 and at T = 200. It is the longest cell of the notebook and prints its time.
 """)
 
 code(r"""
