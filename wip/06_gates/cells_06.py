@@ -1062,7 +1062,7 @@ whether it learned the task, from the numbers shipped with the course):
 * **T = 200.** The SimpleRNN ends near the baseline, and so does the LSTM with Keras's
   default initialisation: its forget gates start at 0.73, and almost no gradient from 200 steps
   away reaches them. The same LSTM with **chrono initialisation**, on the same data for the
-  same number of updates, learns the task.
+  same number of updates, learns the task, and so does the GRU with Keras's defaults.
 * **T = 100 is no longer hard.** With Keras 3's defaults (orthogonal recurrent weights,
   Adam, gradient clipping) a SimpleRNN also learns the adding problem at T = 100, given enough
   updates (notebook 05 measures it), only more slowly than the gated cells. The classic
@@ -1147,9 +1147,10 @@ At initialisation the SimpleRNN's and the default LSTM's gradient fall by many o
 magnitude over 200 steps, and the GRU's (whose update gates start near $\sigma(0) = 0.5$) falls
 fastest of all; the chrono LSTM's hardly falls, because its forget gates start between 0.5 and
 $1 - 1/T$. That is the whole effect of chrono initialisation: from the first update on, the
-gates receive a signal from the start of the sequence. The GRU's gates start no better than
-the default LSTM's; whatever memory it has at the end of training it had to learn from that
-weak signal (compare its rows in the table and in the right panel, where present).
+gates receive a signal from the start of the sequence. The GRU's gradient starts even weaker
+than the default LSTM's, yet it learned the task (its row in the table): its gates are
+recomputed from the data at every step, and the few units that training pushes towards
+$z \approx 1$ are enough. Compare its lines before and after training.
 
 ### Gates at work
 
@@ -1215,8 +1216,9 @@ md(r'''
 * Parameters: $k(DH + H^2 + H)$ with k = 1, 4, 3 (plus 3H for the GRU's second bias); compare
   cells at equal parameter counts, not equal H.
 * On the adding problem at T = 200 (table above), the SimpleRNN and the LSTM with Keras's
-  default initialisation end near the 0.167 baseline; the same LSTM learns it with **chrono
-  initialisation** of its gate biases. At T = 100 a modern SimpleRNN learns too.
+  default initialisation end near the 0.167 baseline; the GRU learns it, and the same LSTM
+  learns it with **chrono initialisation** of its gate biases. At T = 100 a modern SimpleRNN
+  learns too.
 * You wrote both cells, the LSTM's backward step (gradient-checked), read Keras's LSTM and GRU
   weights and reproduced their outputs to 1e-5.
 
