@@ -104,7 +104,7 @@ def read_outputs(notebook: Locator) -> Outputs:
     images = notebook.locator(".jp-OutputArea-output img").evaluate_all(
         "els => els.filter(e => e.complete && e.naturalWidth > 0).length"
     )
-    tables = notebook.locator(".jp-OutputArea-output .jp-RenderedHTMLCommon table").count()
+    tables = notebook.locator(".jp-OutputArea-output table").count()  # text/html outputs
     errors, warnings = [], []
     for text in notebook.locator(STDERR).all_inner_texts():
         (errors if ERROR_TEXT.search(text) else warnings).append(text.strip())
