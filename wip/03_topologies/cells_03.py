@@ -601,6 +601,11 @@ _big = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 999.0]])
 _ids = np.asarray(_sample(_big, 1.0, np.random.default_rng(0)))
 assert _ids.shape == (2,) and _ids[0] == 0 and _ids[1] in (1, 2), (
     f"logits of 1000 gave ids {_ids}: subtract each row's maximum before np.exp (overflow gives nan)")
+_tie = np.asarray(_sample(np.tile([[1000.0, 1000.0, -1000.0]], (4000, 1)), 1.0, np.random.default_rng(0)))
+rl.checks.check_close("frequencies for logits [1000, 1000, -1000]", np.bincount(_tie, minlength=3) / 4000,
+                      [0.5, 0.5, 0.0], atol=0.05, rtol=0, diagnoses={
+    "no maximum subtracted: exp(1000) overflows to inf and the probabilities become nan": [1.0, 0.0, 0.0],
+})
 _a = _sample(_z, 1.0, np.random.default_rng(7))
 _b = _sample(_z, 1.0, np.random.default_rng(7))
 rl.checks.check_close("ids from two generators with the same seed", _a, _b, atol=0, rtol=0)
