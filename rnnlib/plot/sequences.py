@@ -81,7 +81,7 @@ def padded_batch(X, mask, ax=None, title=None):
                     color="black" if mask[n, t] else "#999999")
     ax.set_xticks(range(T))
     ax.set_yticks(range(N))
-    ax.set_xlabel("time step")
+    ax.set_xlabel("position (array index; step t = index + 1)")
     ax.set_ylabel("sequence")
     if title:
         ax.set_title(title)
@@ -111,7 +111,7 @@ def motif_sequence(sequence, position, motif_length, ax=None, token_labels=None,
     ax.set_yticks([])
     ax.set_xticks(np.arange(T) + 0.5)
     ax.set_xticklabels(range(T), fontsize=7)
-    ax.set_xlabel("time step")
+    ax.set_xlabel(r"position p (array index: it holds $x_{p+1}$)")
     if title:
         ax.set_title(title)
     return ax
