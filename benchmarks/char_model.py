@@ -1,7 +1,7 @@
 """Benchmark of notebook 04: a character RNN trained by NumPy truncated BPTT on *Lady
 Susan*, against character n-gram baselines on the same split.
 
-    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/char_model.py [--steps 3000] [--seeds 0]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/char_model.py [--steps 2000] [--seeds 0]
 
 Data: rnnlib.text.lady_susan() (bundled with music21); the last 10% is held out, and the
 last 10% of the rest is the validation text on which each n-gram's smoothing (add-k's k,
@@ -65,7 +65,7 @@ def baselines(train, held, V, orders=(1, 2, 3, 4, 5, 6)) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--lr-end", type=float, default=3e-4)

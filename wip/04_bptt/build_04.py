@@ -1138,7 +1138,7 @@ notebook.
 """)
 
 code(r"""
-STEPS = 3000                                          # one step = one window of 32 x 50 characters
+STEPS = 2000                                          # one step = one window of 32 x 50 characters
 
 def train_char_model():
     params = rl.char_rnn.init_params(V, D=32, H=128, seed=0)           # float32
@@ -1305,16 +1305,15 @@ md(r"""
 ### What the numbers say
 
 The RNN, trained for well under a minute with your NumPy BPTT, beats every add-k n-gram and the
-Kneser–Ney models up to n = 3, and is level with the Kneser–Ney 4-gram (within about a hundredth
-of a nat; the lines above say on which side). It does **not** beat the Kneser–Ney 5- and
-6-grams. On a text this small, a well-smoothed table of every 4- and 5-character context is a
-strong baseline: an epistolary novel repeats its names and phrases ("Lady Susan", "Mr. Vernon",
-"my dear"), which long n-grams memorise exactly.
+Kneser–Ney models up to n = 3 (the lines above list them). It does **not** beat the Kneser–Ney
+4-, 5- and 6-grams. On a text this small, a well-smoothed table of every 3- to 5-character
+context is a strong baseline: an epistolary novel repeats its names and phrases ("Lady Susan",
+"Mr. Vernon", "my dear"), which long n-grams memorise exactly.
 
-The curve shows the other limit: the training loss keeps falling while the held-out loss
-levels off. With 115,000 characters, a 38,000-parameter RNN starts to memorise its training
-text after a couple of thousand steps, and training longer without regularisation makes the
-held-out loss worse, not better (`benchmarks/char_model.py` measures it). What moves a neural
+The curve shows the other limit: the training loss falls faster than the held-out loss, and
+the gap widens. With 115,000 characters, a 38,000-parameter RNN starts to memorise its
+training text, and training much longer without regularisation does not help: the held-out
+loss levels off and then rises again (`benchmarks/char_model.py` measures it). What moves a neural
 model past the best n-grams is more text, regularisation and gated cells (notebook 06), not
 more steps. The RNN is already far smaller than the tables it competes with (38,000 numbers
 against hundreds of thousands of counted contexts), and it assigns sensible probabilities to
@@ -1366,8 +1365,8 @@ md(r"""
   memory of the backward pass is that of one window, the time per character is unchanged,
   and no gradient spans more than a window.
 * A character RNN trained with your NumPy BPTT on *Lady Susan* beats every add-k n-gram and
-  Kneser–Ney up to 3-grams on held-out text and ties the Kneser–Ney 4-gram; the 5- and 6-gram
-  Kneser–Ney models stay ahead of this small model on this small text.
+  Kneser–Ney up to 3-grams on held-out text; the 4- to 6-gram Kneser–Ney models stay ahead of
+  this small, briefly trained model on this small text, and the notebook says so.
 
 **Next.** Notebook 05 looks at the product of Jacobians of section 5 closely: why it vanishes
 or explodes with the length of the path, what clipping (used in the training above) does
