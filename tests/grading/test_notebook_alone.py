@@ -23,8 +23,8 @@ from autograder import notebooks as nbs
 ROOT = nbs.course_root()
 # the two ways a notebook loads a saved model under autograde (rnnlib.training, rnnlib.checkpoint)
 LOADS_ARTIFACTS = re.compile(r"\bfit_or_load(_params)?\(")
-# what a clear message about a missing saved model looks like: the file's path with a suffix
-NAMES_A_FILE = re.compile(r"[\w./-]+\.(keras|npz|json|h5)\b")
+# a clear message about missing saved models names the file (or a glob of files) with its suffix
+NAMES_A_FILE = re.compile(r"[\w./*-]+\.(keras|npz|json|h5)\b")
 
 
 def _with_artifacts() -> list[str]:
