@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import rnnlib as rl  # noqa: E402
+from benchmarks.notebooks import machine  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "gated_adding.json"
 NOTEBOOK_COPY = REPO / "solutions" / "06_gates" / "gated_adding.json"  # what notebook 06 reads
@@ -48,19 +48,6 @@ MODELS = ("simple_rnn", "lstm", "lstm_chrono", "gru")
 TARGET_PARAMS = 4400  # matched parameter budget (recurrent layer + output layer)
 N_TEST = 2000
 COPY_LENGTH, COPY_SYMBOLS = 10, 8
-
-
-def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "logical_cores": os.cpu_count(), "platform": platform.platform(),
-            "python": sys.version.split()[0]}
 
 
 def units_for(model: str, input_dim: int, out_dim: int, target: int = TARGET_PARAMS) -> int:

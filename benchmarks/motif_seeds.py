@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import rnnlib as rl  # noqa: E402
+from benchmarks.notebooks import machine  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "motif_seeds.json"
 NOTEBOOK_COPY = REPO / "solutions" / "01_sequences" / "motif_seeds.json"
@@ -50,19 +50,6 @@ T, V, MOTIF = 20, 8, (1, 2, 3)
 TRAIN_POSITIONS = np.r_[0:6, 12:18]
 LENGTHS = (10, 40, 80)
 N_LENGTH_TEST = 2000
-
-
-def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "logical_cores": os.cpu_count(), "platform": platform.platform(),
-            "python": sys.version.split()[0]}
 
 
 def notebook_data():
