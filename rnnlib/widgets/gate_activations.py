@@ -48,8 +48,6 @@ def gate_explorer(gates, markers=None, gate=None, unit=0, t=0, title=None):
 
     def draw(*_):
         g, u, s = pick.value, unit_slider.value, t_slider.value
-        values = ", ".join(f"{k} = {v[s, u]:.2f}" for k, v in gates.items())
-        readout.value = f"unit {u} at t = {s}: {values}"
         with out:
             out.clear_output(wait=True)
             fig, (ax_map, ax_line) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
@@ -60,6 +58,9 @@ def gate_explorer(gates, markers=None, gate=None, unit=0, t=0, title=None):
             fig.tight_layout()
             display(fig)
             plt.close(fig)
+        # The readout changes after the figure, so text and plot never disagree for long.
+        values = ", ".join(f"{k} = {v[s, u]:.2f}" for k, v in gates.items())
+        readout.value = f"unit {u} at t = {s}: {values}"
 
     for control in (pick, unit_slider, t_slider):
         control.observe(draw, names="value")

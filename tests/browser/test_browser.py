@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -330,16 +331,22 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
             assert plots_before, f"{case.finished}: {name} shows no plot before it is moved"
             before, after = move_widget(widget, spec, WIDGET_TIMEOUT)
             assert before != after
-            # Let the redraw finish (an Output widget clears, then shows the new figure).
-            plots_after = wait_for(
-                lambda w=widget, s=spec: widget_images(w, s), 30, f"the redrawn {name} figure"
-            )
-            assert plots_after != plots_before, (
-                f"{case.finished}: moving {name} changed its text but not its plot"
-            )
+            # Let the redraw finish: the readout text may change before the new figure arrives
+            # (an Output widget clears, then shows it), so wait for a different image.
+            unchanged = f"{case.finished}: moving {name} changed its text but not its plot"
+            wait_for(
+                partial(images_other_than, widget, spec, plots_before),
+                60, f"the redrawn {name} figure", lambda why=unchanged: why,
+            )  # fmt: skip
             path = shots.take(f"4.{k}-{name}-after", cell)
             if name == README_WIDGET:
                 readme_png(path, artifacts / "readme-notebook-widget.png")
+
+
+def images_other_than(widget, spec: WidgetSpec, old: list[str]) -> list[str]:
+    """The widget's images if there are some and they differ from `old`, else []."""
+    now = widget_images(widget, spec)
+    return now if now and now != old else []
 
 
 def readme_png(screenshot: Path, out: Path, max_width: int = 900) -> None:
