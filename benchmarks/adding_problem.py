@@ -150,7 +150,6 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     command = ("TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/adding_problem.py "
                + " ".join(sys.argv[1:] if argv is None else argv)).strip()
     runs = []

@@ -36,11 +36,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 import rnnlib as rl  # noqa: E402
 from benchmarks.notebooks import machine  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
 
 RESULTS = REPO / "benchmarks" / "results" / "gated_adding.json"
 NOTEBOOK_COPY = REPO / "solutions" / "06_gates" / "gated_adding.json"  # what notebook 06 reads

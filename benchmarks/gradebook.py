@@ -6,7 +6,7 @@
 old submission, add the new one with its counted scores, commit; then autograded/). This
 times that call for `--students` synthetic full-marks results of one assignment, into
 nbgrader's SQLite file and into a private PostgreSQL server started for the run (Debian's
-package, as the tests start it: tests/grading/pg_server.py), then a re-grade of the same
+package, as the tests start it: benchmarks/pg_server.py), then a re-grade of the same
 students (the remove-then-add path). No kernel runs. Prints a markdown table and writes
 benchmarks/results/gradebook.json with the machine and its load.
 """
@@ -22,17 +22,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import batch, gradebook
+from autograder import nbgrader_run as ng
+from autograder import notebooks as nbs
+from autograder.grade import GradeResult
+from autograder.submissions import Submission
+from benchmarks.notebooks import machine
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests" / "grading"))  # pg_server: the tests' private server
-
-from autograder import batch, gradebook  # noqa: E402
-from autograder import nbgrader_run as ng  # noqa: E402
-from autograder import notebooks as nbs  # noqa: E402
-from autograder.grade import GradeResult  # noqa: E402
-from autograder.submissions import Submission  # noqa: E402
-from benchmarks.notebooks import machine  # noqa: E402
-
 RESULTS = Path(__file__).resolve().parent / "results" / "gradebook.json"
 
 
@@ -78,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="02_rnn_cell")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    import pg_server
+    from benchmarks import pg_server
 
     aid = args.assignment
     rows = results(aid, args.students)

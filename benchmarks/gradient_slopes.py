@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import platform
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +24,6 @@ FIT = slice(0, 31)
 
 
 def main() -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import numpy as np
 
     from rnnlib import jacobians

@@ -24,17 +24,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import batch, sandbox
+from autograder import execute as ex
+from autograder import nbgrader_run as ng
+from autograder import notebooks as nbs
+from autograder.grade import GradeTask, grade_submission
+from autograder.submissions import Submission, write
+from benchmarks.notebooks import machine
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from autograder import batch, sandbox  # noqa: E402
-from autograder import execute as ex  # noqa: E402
-from autograder import nbgrader_run as ng  # noqa: E402
-from autograder import notebooks as nbs  # noqa: E402
-from autograder.grade import GradeTask, grade_submission  # noqa: E402
-from autograder.submissions import Submission, write  # noqa: E402
-from benchmarks.notebooks import machine  # noqa: E402
-
 RESULTS = Path(__file__).resolve().parent / "results" / "grading.json"
 
 

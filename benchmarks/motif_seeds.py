@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,11 +35,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 import rnnlib as rl  # noqa: E402
 from benchmarks.notebooks import machine  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
 
 RESULTS = REPO / "benchmarks" / "results" / "motif_seeds.json"
 NOTEBOOK_COPY = REPO / "solutions" / "01_sequences" / "motif_seeds.json"

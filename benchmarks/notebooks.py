@@ -25,14 +25,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import execute as ex
+from autograder import nbgrader_run as ng
+from autograder import notebooks as nbs
+from autograder import submissions
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from autograder import execute as ex  # noqa: E402
-from autograder import nbgrader_run as ng  # noqa: E402
-from autograder import notebooks as nbs  # noqa: E402
-from autograder import submissions  # noqa: E402
-
 RESULTS = Path(__file__).resolve().parent / "results" / "notebooks.json"
 BUDGET_S = 120
 

@@ -21,7 +21,6 @@ import os
 import platform
 import resource
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,8 +29,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 import rnnlib as rl  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "sunspots.json"

@@ -1,4 +1,7 @@
-"""A private PostgreSQL server for the gradebook tests, from Debian's `postgresql` package.
+"""A private PostgreSQL server for the gradebook tests and benchmark, from Debian's `postgresql`.
+
+Used by tests/grading/test_postgres_gradebook.py and benchmarks/gradebook.py (both import it as
+`benchmarks.pg_server`, a module of the editable install).
 
     with private_server() as pg:        # initdb in a temporary folder, started on a socket there
         url = pg.create_database("gradebook", owner="grader")

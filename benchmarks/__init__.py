@@ -1,0 +1,1 @@
+"""Timing and quality measurements; each script runs as `python benchmarks/<name>.py`."""
