@@ -21,7 +21,12 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from autograder.execute import CELL_TIMEOUT, STARTUP_TIMEOUT, quiet_environment
+from autograder.execute import (
+    CELL_TIMEOUT,
+    STARTUP_TIMEOUT,
+    SlicedPollKernelClient,
+    quiet_environment,
+)
 from autograder.feedback import HideTestTracebacks
 from autograder.sanitize import OverwriteCellsSafely
 
@@ -59,6 +64,10 @@ c.CourseDirectory.ignore = [
 c.Execute.timeout = CELL_TIMEOUT
 c.Execute.startup_timeout = STARTUP_TIMEOUT
 c.Execute.interrupt_on_timeout = True
+# A cell that displays a widget sometimes loses the wake-up of the wait for the kernel's reply,
+# which then lasts the whole cell timeout; this client polls in one-second slices instead
+# (autograder/execute.py, SlicedPollChannel).
+c.AsyncKernelManager.client_factory = SlicedPollKernelClient
 # Execute.allow_errors stays True (nbgrader fixes it, it is not configurable): a failing cell
 # scores 0 and the following cells still run, so one wrong answer costs only its own tests.
 

@@ -15,11 +15,15 @@ import copy
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+from traitlets import Type, default
 
 from autograder import notebooks as nbs
 
@@ -58,12 +62,48 @@ def kernel_env(autograde: bool = False) -> dict[str, str]:
     return env
 
 
+POLL_SLICE = 1.0  # seconds: the longest a message that arrived may wait unseen
+
+
+class SlicedPollChannel(AsyncZMQSocketChannel):
+    """A kernel channel whose waits for a message are cut into short polls.
+
+    A cell that displays an ipywidget sometimes loses the wake-up of nbclient's wait for the
+    kernel's reply: the kernel has answered and is idle, yet the wait lasts the whole cell
+    timeout (300 s) and then the notebook goes on as if nothing happened (nbclient issue #312;
+    seen here once in about fifteen runs of 02's release under `nbgrader autograde`). Each new
+    poll looks at the socket again, so a reply that arrived is seen within POLL_SLICE.
+    """
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SLICE if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await super().get_msg(timeout=min(POLL_SLICE, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+class SlicedPollKernelClient(AsyncKernelClient):
+    """The kernel client of every notebook run here and under `nbgrader autograde`
+    (nbgrader_config.py sets it): SlicedPollChannel for the replies and the outputs."""
+
+    shell_channel_class = Type(SlicedPollChannel)
+    iopub_channel_class = Type(SlicedPollChannel)
+
+
 class IPCKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over Unix sockets in a private folder.
 
     TCP on loopback makes ipykernel warn that traffic is unencrypted, and cannot cross the
     network namespace of the grading sandbox; IPC sockets are files only their owner reaches.
     """
+
+    @default("client_factory")
+    def _client_factory_default(self):
+        return SlicedPollKernelClient
 
     @default("transport")
     def _transport_default(self):
