@@ -1,17 +1,21 @@
 """Batch grading: plain sequential `nbgrader autograde` against `rnn-course grade`, same batch.
 
     python benchmarks/grading.py [--students 20] [--workers 1 2] [--assignment 02_rnn_cell]
+                                 [--parts nbgrader grade dask overhead full]
 
 The batch: `--students` submissions of one notebook (alternately the solution and the
 untouched release), graded
     nbgrader     by one plain `nbgrader autograde <id>` (sequential, no sandbox, no re-check)
     grade -wN    by `rnn-course grade --workers N` (sandbox + trusted re-check per submission)
     grade dask   the same batch on a two-worker Dask LocalCluster (`--dask`; skip: --no-dask)
-and one full-course submission (every assignment, one student) graded by `rnn-course grade`.
+and one full-course submission (every assignment, one student: the solutions with the models
+the student's own run of each notebook saved) graded by `rnn-course grade`, with the status
+and score of each assignment.
 The sandbox's overhead per submission is the same submission graded with and without
 isolation. Targets (COURSE.md §6): a full-course submission <= 90 s; throughput >= 1.8x the
 sequential nbgrader run on 2 cores, scaling with --workers. Prints a markdown table and writes
-benchmarks/results/grading.json with the machine and its load.
+benchmarks/results/grading.json with the machine and its load (`--parts` runs some parts only
+and keeps the others' results from the file).
 """
 
 from __future__ import annotations
@@ -51,6 +55,23 @@ def submissions(aid: str, n: int) -> dict[str, Submission]:
     return out
 
 
+def student_run_files(aid: str, workdir: Path) -> dict[str, str | bytes]:
+    """The files a student's own run of the solution saves (models for fit_or_load)."""
+    files: dict[str, str | bytes] = {}
+    for path in nbs.notebooks(REPO, nbs.SOURCE_DIR, aid):
+        if "fit_or_load" not in path.read_text(encoding="utf-8"):
+            continue
+        local = ex.copy_assignment(path, workdir)
+        before = {p for p in workdir.rglob("*") if p.is_file()}
+        ex.run_notebook(local, allow_errors=True)
+        files.update({
+            p.relative_to(workdir).as_posix(): p.read_bytes()
+            for p in workdir.rglob("*")
+            if p.is_file() and p not in before and ".ipynb_checkpoints" not in p.parts
+        })  # fmt: skip
+    return files
+
+
 def course_root(tmp: Path, name: str) -> Path:
     root = ng.make_course_copy(tmp / name, REPO)
     for aid in nbs.assignments(REPO):
@@ -61,47 +82,49 @@ def course_root(tmp: Path, name: str) -> Path:
     return root
 
 
+PARTS = ("nbgrader", "grade", "dask", "overhead", "full")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--assignment", default="02_rnn_cell")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     args = parser.parse_args(argv)
     ex.quiet_environment()
     aid = args.assignment
     subs = submissions(aid, args.students)
-    report: dict = {
+    report: dict = json.loads(args.out.read_text()) if args.out.exists() else {}
+    report.update({
         "benchmark": "batch grading: plain nbgrader autograde vs rnn-course grade",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "assignment": aid,
-        "students": args.students,
         "sandbox": sandbox.available()[0],
-    }
+    })  # fmt: skip
+    report.setdefault("dates", {})
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     with tempfile.TemporaryDirectory(prefix="rnn-bench-grade-") as tmp:
         tmp = Path(tmp)
-        # plain nbgrader, sequential
-        root = course_root(tmp, "plain")
-        ng.run_nbgrader(root, "generate_assignment", aid, "--force")
-        for sub in subs.values():
-            write(root / "submitted", sub)
-        start = time.perf_counter()
-        ng.run_nbgrader(root, "autograde", aid, check=False)
-        report["nbgrader_s"] = round(time.perf_counter() - start, 1)
-        print(f"plain nbgrader: {report['nbgrader_s']} s", file=sys.stderr)
-        # rnn-course grade, per worker count
-        report["grade_s"] = {}
-        for w in args.workers:
-            root = course_root(tmp, f"grade-w{w}")
+        if "nbgrader" in args.parts:  # plain nbgrader, sequential
+            root = course_root(tmp, "plain")
+            ng.run_nbgrader(root, "generate_assignment", aid, "--force")
+            for sub in subs.values():
+                write(root / "submitted", sub)
             start = time.perf_counter()
-            batch.grade_batch(root, aid, subs, workers=w, progress=False)
-            report["grade_s"][str(w)] = round(time.perf_counter() - start, 1)
-            print(f"rnn-course grade -w{w}: {report['grade_s'][str(w)]} s", file=sys.stderr)
-        # the same batch on a two-worker Dask LocalCluster on loopback (docs/large-class.md):
-        # the overhead per submission against the local pool with as many workers
-        if not args.no_dask:
+            ng.run_nbgrader(root, "autograde", aid, check=False)
+            report["nbgrader_s"] = round(time.perf_counter() - start, 1)
+            print(f"plain nbgrader: {report['nbgrader_s']} s", file=sys.stderr)
+        if "grade" in args.parts:  # rnn-course grade, per worker count
+            report["grade_s"] = {}
+            for w in args.workers:
+                root = course_root(tmp, f"grade-w{w}")
+                start = time.perf_counter()
+                batch.grade_batch(root, aid, subs, workers=w, progress=False)
+                report["grade_s"][str(w)] = round(time.perf_counter() - start, 1)
+                print(f"rnn-course grade -w{w}: {report['grade_s'][str(w)]} s", file=sys.stderr)
+        if "dask" in args.parts:
+            # the same batch on a two-worker Dask LocalCluster on loopback (docs/large-class.md)
             from distributed import Client, LocalCluster
 
             from autograder import executors
@@ -115,48 +138,71 @@ def main(argv: list[str] | None = None) -> int:
                     batch.grade_batch(root, aid, subs, executor=pool, progress=False)
                 report["dask_s"] = round(time.perf_counter() - start, 1)
             print(f"rnn-course grade --dask (2 workers): {report['dask_s']} s", file=sys.stderr)
-        # the sandbox's overhead: one submission with and without isolation
-        root = course_root(tmp, "overhead")
-        template = batch.make_template(root, aid, tmp / "template")
-        one = next(iter(subs.values()))
-        times = {}
-        for isolate in (False, True):
-            start = time.perf_counter()
-            grade_submission(GradeTask(one, aid, str(template), sandbox.Limits(), isolate))
-            times[isolate] = time.perf_counter() - start
-        report["one_submission_s"] = {"isolated": round(times[True], 1),
-                                      "not_isolated": round(times[False], 1)}  # fmt: skip
-        # one full-course submission
-        root = course_root(tmp, "full")
-        start = time.perf_counter()
-        for a in nbs.assignments(REPO):
-            batch.grade_batch(root, a, {"full": submissions(a, 1)["s000"]}, progress=False)
-        report["full_course_s"] = round(time.perf_counter() - start, 1)
+        if "overhead" in args.parts:  # the sandbox's overhead: one submission, with and without
+            root = course_root(tmp, "overhead")
+            template = batch.make_template(root, aid, tmp / "template")
+            one = next(iter(subs.values()))
+            times = {}
+            for isolate in (False, True):
+                start = time.perf_counter()
+                grade_submission(GradeTask(one, aid, str(template), sandbox.Limits(), isolate))
+                times[isolate] = time.perf_counter() - start
+            report["one_submission_s"] = {"isolated": round(times[True], 1),
+                                          "not_isolated": round(times[False], 1)}  # fmt: skip
+        if "full" in args.parts:  # one full-course submission, with the student's saved models
+            root = course_root(tmp, "full")
+            report["full_course"] = {}
+            for a in nbs.assignments(REPO):
+                files = dict(submissions(a, 1)["s000"].files)
+                files.update(student_run_files(a, tmp / "student-runs" / a))
+                start = time.perf_counter()
+                (result,) = batch.grade_batch(
+                    root, a, {"full": Submission("full", a, files)}, workers=1, progress=False
+                )
+                report["full_course"][a] = {
+                    "seconds": round(time.perf_counter() - start, 1), "status": result.status,
+                    "score": result.score, "max_score": result.max_score,
+                }  # fmt: skip
+                print(f"full course, {a}: {report['full_course'][a]}", file=sys.stderr)
+            report["full_course_s"] = round(
+                sum(r["seconds"] for r in report["full_course"].values()), 1
+            )
+    for part in args.parts:
+        report["dates"][part] = now
+    report["assignment"], report["students"] = aid, args.students
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
-    m = report["machine"]
-    print(f"Batch grading, {args.students} x `{aid}`; {m['cpu']}, {m['logical_cores']} cores, "
-          f"load {m['load_average_1min']}")  # fmt: skip
+    print_table(report)
+    return 0
+
+
+def print_table(report: dict) -> None:
+    m, n = report["machine"], report["students"]
+    print(f"Batch grading, {n} x `{report['assignment']}`; {m['cpu']}, "
+          f"{m['logical_cores']} cores, load {m['load_average_1min']}")  # fmt: skip
     print()
     print("| grader | wall | per submission | speed-up over nbgrader |")
     print("|---|---|---|---|")
-    base = report["nbgrader_s"]
-    print(f"| plain `nbgrader autograde` (sequential) | {base:.0f} s | "
-          f"{base / args.students:.1f} s | 1.00x |")  # fmt: skip
-    for w, s in report["grade_s"].items():
-        print(f"| `rnn-course grade --workers {w}` | {s:.0f} s | {s / args.students:.1f} s | "
-              f"{base / s:.2f}x |")  # fmt: skip
+    base = report.get("nbgrader_s")
+    if base:
+        plain = "plain `nbgrader autograde` (sequential)"
+        print(f"| {plain} | {base:.0f} s | {base / n:.1f} s | 1.00x |")
+    for w, s in report.get("grade_s", {}).items():
+        ratio = f"{base / s:.2f}x" if base else "n/a"
+        print(f"| `rnn-course grade --workers {w}` | {s:.0f} s | {s / n:.1f} s | {ratio} |")
     if "dask_s" in report:
-        d, local = report["dask_s"], report["grade_s"].get("2")
-        extra = f"{(d - local) / args.students:+.1f} s" if local else "n/a"
+        d, local = report["dask_s"], report.get("grade_s", {}).get("2")
+        extra = f"{(d - local) / n:+.1f} s" if local else "n/a"
+        ratio = f"{base / d:.2f}x" if base else "n/a"
         print(f"| `rnn-course grade --dask` (LocalCluster, 2 workers) | {d:.0f} s | "
-              f"{d / args.students:.1f} s ({extra} against 2 local workers) | "
-              f"{base / d:.2f}x |")  # fmt: skip
-    o = report["one_submission_s"]
-    print()
-    print(f"One submission: {o['isolated']} s sandboxed, {o['not_isolated']} s without; "
-          f"one full-course submission: {report['full_course_s']} s (target 90 s).")
-    return 0
+              f"{d / n:.1f} s ({extra} against 2 local workers) | {ratio} |")  # fmt: skip
+    if "one_submission_s" in report:
+        o = report["one_submission_s"]
+        print(f"\nOne submission: {o['isolated']} s sandboxed, {o['not_isolated']} s without.")
+    if "full_course" in report:
+        print(f"\nOne full-course submission: {report['full_course_s']} s (target 90 s)")
+        for a, r in report["full_course"].items():
+            print(f"  {a}: {r['seconds']} s, {r['status']}, {r['score']:g}/{r['max_score']:g}")
 
 
 if __name__ == "__main__":
