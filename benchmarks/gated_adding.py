@@ -191,12 +191,17 @@ def main(argv=None):
 
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
     runs = {(r["task"], r["length"], r["model"], r["seed"]): r for r in existing.get("runs", [])}
+    command = "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/gated_adding.py " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
     for task, length in plan:
         for model in args.models.split(","):
             for seed in (int(s) for s in args.seeds.split(",")):
                 r = run(task, length, model, seed, n_train=args.n_train, seconds=args.seconds,
                         epochs=args.epochs, lr=args.lr, max_batches=args.max_batches,
                         save_dir=args.save_models)
+                # each run keeps its own command, date and machine load: the file merges runs
+                r.update(command=command, date=datetime.now(UTC).isoformat(timespec="seconds"))
                 runs[(task, length, model, seed)] = r
                 print(f"{task:6s} {length:4d} {model:12s} seed {seed}: {r['metric']} "
                       f"{r['value']:.4f} (baseline {r['baseline']:.4f}) {r['params']} params, "
@@ -204,8 +209,8 @@ def main(argv=None):
                 text = json.dumps({
                     "benchmark": "adding problem and copy task: SimpleRNN, LSTM, LSTM + chrono "
                                  "init, GRU at about 4.4k parameters (notebook 06)",
-                    "command": "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/gated_adding.py "
-                               + " ".join(sys.argv[1:] if argv is None else argv),
+                    "command": "the last command run; each run has its own (runs[].command)",
+                    "last_command": command,
                     "date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": machine(),
                     "versions": {"numpy": np.__version__, "tensorflow": tf.__version__,
