@@ -139,6 +139,22 @@ def copy_assignment(notebook: Path, dest: Path) -> Path:
     return dest / notebook.name
 
 
+def files_under(folder: Path) -> set[Path]:
+    """Every file below `folder` (what was there before a run)."""
+    return {p for p in Path(folder).rglob("*") if p.is_file()}
+
+
+def saved_files(folder: Path, before: set[Path]) -> dict[str, bytes]:
+    """{path relative to `folder`: bytes} of the files a run wrote below it that were not in
+    `before` (the models `fit_or_load` saved), JupyterLab's checkpoints left out."""
+    folder = Path(folder)
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in files_under(folder) - before
+        if ".ipynb_checkpoints" not in p.parts
+    }
+
+
 def notebook_client(
     nb: nbformat.NotebookNode,
     workdir: Path,

@@ -55,20 +55,16 @@ def submissions(aid: str, n: int) -> dict[str, Submission]:
     return out
 
 
-def student_run_files(aid: str, workdir: Path) -> dict[str, str | bytes]:
+def student_run_files(aid: str, workdir: Path) -> dict[str, bytes]:
     """The files a student's own run of the solution saves (models for fit_or_load)."""
-    files: dict[str, str | bytes] = {}
+    files: dict[str, bytes] = {}
     for path in nbs.notebooks(REPO, nbs.SOURCE_DIR, aid):
         if "fit_or_load" not in path.read_text(encoding="utf-8"):
             continue
         local = ex.copy_assignment(path, workdir)
-        before = {p for p in workdir.rglob("*") if p.is_file()}
+        before = ex.files_under(workdir)
         ex.run_notebook(local, allow_errors=True)
-        files.update({
-            p.relative_to(workdir).as_posix(): p.read_bytes()
-            for p in workdir.rglob("*")
-            if p.is_file() and p not in before and ".ipynb_checkpoints" not in p.parts
-        })  # fmt: skip
+        files.update(ex.saved_files(workdir, before))
     return files
 
 
@@ -97,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     aid = args.assignment
     subs = submissions(aid, args.students)
     report: dict = json.loads(args.out.read_text()) if args.out.exists() else {}
+    batch_parts = {"nbgrader", "grade", "dask", "overhead"}
+    same_batch = (report.get("assignment"), report.get("students")) == (aid, args.students)
+    if batch_parts & set(args.parts) and not same_batch:
+        # times of another batch would be read per submission of this one: drop them
+        for key in ("nbgrader_s", "grade_s", "dask_s", "one_submission_s"):
+            report.pop(key, None)
+        report["assignment"], report["students"] = aid, args.students
+    report.setdefault("assignment", aid)
+    report.setdefault("students", args.students)
     report.update({
         "benchmark": "batch grading: plain nbgrader autograde vs rnn-course grade",
         "machine": machine(),
@@ -169,7 +174,6 @@ def main(argv: list[str] | None = None) -> int:
             )
     for part in args.parts:
         report["dates"][part] = now
-    report["assignment"], report["students"] = aid, args.students
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)

@@ -104,14 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                 times[name]["execute"].append(execute(path, workdir))
                 print(f"[{k + 1}/{args.repeat}] {name}: executed", file=sys.stderr)
                 # the student's run left its saved models (fit_or_load) next to the notebook
-                shipped = {f.as_posix() for f in nbs.assignment_files(path.parent)}
-                artifacts = {
-                    p.relative_to(workdir).as_posix(): p.read_bytes()
-                    for p in workdir.rglob("*")
-                    if p.is_file()
-                    and p.relative_to(workdir).as_posix() not in shipped
-                    and ".ipynb_checkpoints" not in p.parts
-                }
+                shipped = {workdir / f for f in nbs.assignment_files(path.parent)}
+                artifacts = ex.saved_files(workdir, shipped)
                 release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / path.name)
                 solved = ex.fill_answers(release_nb, nbs.read(path))
                 for kind, nb, files in (

@@ -68,7 +68,7 @@ def solution_run(source: Path, tmp_path_factory) -> SolutionRun:
 def _run(source: Path, folder: Path) -> None:
     workdir = folder / "work" / source.parent.name
     local = ex.copy_assignment(source, workdir)
-    before = {p for p in workdir.rglob("*") if p.is_file()}
+    before = ex.files_under(workdir)
     nb = nbs.read(local)
     start, error = time.perf_counter(), ""
     try:
@@ -76,11 +76,7 @@ def _run(source: Path, folder: Path) -> None:
     except CellExecutionError as err:
         error = str(err)
     seconds = time.perf_counter() - start
-    new = sorted(
-        p.relative_to(workdir).as_posix()
-        for p in workdir.rglob("*")
-        if p.is_file() and p not in before and ".ipynb_checkpoints" not in p.parts
-    )
+    new = sorted(ex.saved_files(workdir, before))
     nbformat.write(nb, folder / "executed.ipynb")
     # written last: its presence says the run is complete
     meta = {"seconds": seconds, "error": error, "files": new}
