@@ -18,7 +18,7 @@ to one epoch), and is scored on 2,000 held-out sequences. Seeds fix the data and
 weights; a time budget means a loaded machine trains fewer steps, so the JSON records the steps
 each run made, its CPU seconds and the load. Writes benchmarks/results/gated_adding.json and a
 copy beside notebook 06 (merging with what is there: runs are keyed by task, length, model and
-seed). Nothing is asserted.
+seed, and each keeps the command and date that made it). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -209,8 +209,6 @@ def main(argv=None):
                 text = json.dumps({
                     "benchmark": "adding problem and copy task: SimpleRNN, LSTM, LSTM + chrono "
                                  "init, GRU at about 4.4k parameters (notebook 06)",
-                    "command": "the last command run; each run has its own (runs[].command)",
-                    "last_command": command,
                     "date": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": machine(),
                     "versions": {"numpy": np.__version__, "tensorflow": tf.__version__,
