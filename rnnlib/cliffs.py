@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _sigmoid(a):
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
+from rnnlib.gates import sigmoid
 
 
 def cliff_loss(w, b=-2.5, T: int = 50, x0: float = 0.5, target: float = 0.7):
@@ -24,12 +22,12 @@ def cliff_loss(w, b=-2.5, T: int = 50, x0: float = 0.5, target: float = 0.7):
     w, b = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
     xs = [np.full(w.shape, float(x0))]
     for _ in range(T):
-        xs.append(w * _sigmoid(xs[-1]) + b)
+        xs.append(w * sigmoid(xs[-1]) + b)
     loss = (xs[-1] - target) ** 2
     dx = 2.0 * (xs[-1] - target)  # dloss/dx_T
     dw = np.zeros(w.shape)
     for t in range(T, 0, -1):  # backprop through x_t = w s(x_{t-1}) + b
-        s = _sigmoid(xs[t - 1])
+        s = sigmoid(xs[t - 1])
         dw = dw + dx * s
         dx = dx * w * s * (1.0 - s)
     return loss, dw

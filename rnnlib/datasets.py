@@ -15,15 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnlib._shapes import check_count
+
 # Mean squared error of always predicting E[y] = 1 on the adding problem: the variance of
 # the sum of two independent U(0, 1) values, 2 * 1/12 = 1/6 (about 0.167).
 ADDING_PROBLEM_BASELINE_MSE = 1.0 / 6.0
-
-
-def _count(where: str, name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{where}: {name} should be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 # ---------------------------------------------------------------- cache
@@ -84,9 +80,9 @@ def motif_dataset(n: int, length: int, motif: Sequence[int], vocab_size: int,
     ``start`` int32 ``(n,)``: the motif's position in positives, -1 in negatives.
     """
     where = "motif_dataset"
-    n = _count(where, "n", n, minimum=0)
-    length = _count(where, "length", length)
-    vocab_size = _count(where, "vocab_size", vocab_size, minimum=2)
+    n = check_count(where, "n", n, minimum=0)
+    length = check_count(where, "length", length)
+    vocab_size = check_count(where, "vocab_size", vocab_size, minimum=2)
     motif = np.asarray(motif)
     if motif.ndim != 1 or len(motif) == 0 or not np.issubdtype(motif.dtype, np.integer):
         raise ValueError(f"{where}: motif should be a non-empty list of token ids, got {motif!r}")
@@ -155,8 +151,8 @@ def adding_problem(n: int, length: int, seed=0):
     Returns ``X`` float32 ``(n, length, 2)`` (channel 0 values, channel 1 markers) and
     ``y`` float32 ``(n,)``. Used in notebooks 05 and 06.
     """
-    n = _count("adding_problem", "n", n, minimum=0)
-    length = _count("adding_problem", "length", length, minimum=2)
+    n = check_count("adding_problem", "n", n, minimum=0)
+    length = check_count("adding_problem", "length", length, minimum=2)
     rng = np.random.default_rng(seed)
     half = length // 2
     values = rng.random((n, length))  # (n, T)
@@ -186,10 +182,10 @@ def copy_task(n: int, length: int = 10, n_symbols: int = 8, delay: int = 20, see
     Used in notebook 06.
     """
     where = "copy_task"
-    n = _count(where, "n", n, minimum=0)
-    length = _count(where, "length", length)
-    n_symbols = _count(where, "n_symbols", n_symbols)
-    delay = _count(where, "delay", delay)
+    n = check_count(where, "n", n, minimum=0)
+    length = check_count(where, "length", length)
+    n_symbols = check_count(where, "n_symbols", n_symbols)
+    delay = check_count(where, "delay", delay)
     rng = np.random.default_rng(seed)
     blank, delimiter = n_symbols, n_symbols + 1
     total = delay + 2 * length
@@ -243,10 +239,10 @@ def reverse_task(n: int, min_length: int = 3, max_length: int = 7, n_symbols: in
     the source reversed, then EOS, then padding. Notebook 03.
     """
     where = "reverse_task"
-    n = _count(where, "n", n, minimum=0)
-    min_length = _count(where, "min_length", min_length)
-    max_length = _count(where, "max_length", max_length)
-    n_symbols = _count(where, "n_symbols", n_symbols)
+    n = check_count(where, "n", n, minimum=0)
+    min_length = check_count(where, "min_length", min_length)
+    max_length = check_count(where, "max_length", max_length)
+    n_symbols = check_count(where, "n_symbols", n_symbols)
     if min_length > max_length:
         raise ValueError(f"{where}: min_length={min_length} > max_length={max_length}")
     rng = np.random.default_rng(seed)
@@ -271,9 +267,9 @@ def repeat_tagging(n: int, length: int = 12, vocab_size: int = 10, seed=0):
     ``(n, length)`` and ``tags`` int32 ``(n, length)``. Notebook 03.
     """
     where = "repeat_tagging"
-    n = _count(where, "n", n, minimum=0)
-    length = _count(where, "length", length)
-    vocab_size = _count(where, "vocab_size", vocab_size, minimum=2)
+    n = check_count(where, "n", n, minimum=0)
+    length = check_count(where, "length", length)
+    vocab_size = check_count(where, "vocab_size", vocab_size, minimum=2)
     rng = np.random.default_rng(seed)
     X = rng.integers(1, vocab_size, size=(n, length)).astype(np.int32)  # (n, T)
     earlier = (X[:, :, None] == X[:, None, :]) & np.tri(length, k=-1, dtype=bool)  # (n, T, T)
@@ -291,8 +287,8 @@ def balanced_brackets(n: int, max_length: int = 16, p_open: float = 0.45, seed=0
     Returns a list of ``n`` strings. Notebook 03 trains a next-character model on them.
     """
     where = "balanced_brackets"
-    n = _count(where, "n", n, minimum=0)
-    max_length = _count(where, "max_length", max_length, minimum=2)
+    n = check_count(where, "n", n, minimum=0)
+    max_length = check_count(where, "max_length", max_length, minimum=2)
     if not 0.0 < p_open < 0.5:
         raise ValueError(f"{where}: p_open should be in (0, 0.5) so strings end, got {p_open}")
     rng = np.random.default_rng(seed)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _sigmoid(a):
-    return 0.5 * (1.0 + np.tanh(0.5 * a))  # stable for any a
+from rnnlib.gates import sigmoid
 
 
 def state_gradient_norms(layer, x) -> np.ndarray:
@@ -90,7 +88,7 @@ def gate_activations(layer, x) -> dict[str, np.ndarray]:
     for t in range(T):
         if kind == "lstm":
             a_i, a_f, a_c, a_o = split_gates(x[t] @ Wx + h @ Wh + b, len(LSTM_GATES))  # (H,)
-            i, f, o = _sigmoid(a_i), _sigmoid(a_f), _sigmoid(a_o)
+            i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)
             c = f * c + i * np.tanh(a_c)
             h = o * np.tanh(c)
             out["i"][t], out["f"][t], out["o"][t] = i, f, o
@@ -99,8 +97,8 @@ def gate_activations(layer, x) -> dict[str, np.ndarray]:
             x_z, x_r, x_h = split_gates(x[t] @ Wx + b_in, len(GRU_GATES))  # (H,) each
             Wh_z, Wh_r, Wh_h = split_gates(Wh, len(GRU_GATES))  # (H, H) each
             r_z, r_r, r_h = split_gates(b_rec, len(GRU_GATES))  # (H,) recurrent biases
-            z = _sigmoid(x_z + h @ Wh_z + r_z)
-            r = _sigmoid(x_r + h @ Wh_r + r_r)
+            z = sigmoid(x_z + h @ Wh_z + r_z)
+            r = sigmoid(x_r + h @ Wh_r + r_r)
             if reset_after:
                 cand = np.tanh(x_h + r * (h @ Wh_h + r_h))
             else:

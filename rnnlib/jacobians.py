@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, result_dtype
+from rnnlib.gates import sigmoid
 
 
 class Activation(NamedTuple):
@@ -29,13 +30,9 @@ class Activation(NamedTuple):
     gamma: float
 
 
-def _sigmoid(a):
-    return 0.5 * (1.0 + np.tanh(0.5 * a))  # stable for any a
-
-
 ACTIVATIONS = {
     "tanh": Activation(np.tanh, lambda a: 1.0 - np.tanh(a) ** 2, 1.0),
-    "sigmoid": Activation(_sigmoid, lambda a: _sigmoid(a) * (1.0 - _sigmoid(a)), 0.25),
+    "sigmoid": Activation(sigmoid, lambda a: sigmoid(a) * (1.0 - sigmoid(a)), 0.25),
     "linear": Activation(lambda a: a, np.ones_like, 1.0),
 }
 

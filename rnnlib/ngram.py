@@ -157,13 +157,11 @@ class KneserNey:
         V = self.V
         self._num, self._den, self._types = {}, {}, {}
         for order in range(1, self.n + 1):
-            codes = np.unique(_codes(ids, order, V)) if order < self.n else None
             if order == self.n:  # highest order: ordinary counts
                 full = _Counts(_codes(ids, order, V))
             else:  # lower orders: continuation counts N1+(. w) of each order-gram w
                 higher = np.unique(_codes(ids, order + 1, V))  # distinct (order+1)-grams
                 full = _Counts(higher % V ** order)  # each counts once per left neighbour
-            del codes
             self._num[order] = full
             ctx = full.keys // V  # the context of every seen gram
             self._den[order] = _Counts(ctx, full.values)  # sum over x of the counts

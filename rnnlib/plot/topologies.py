@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlib.plot.common import _axes
+
 _IN, _STATE, _OUT, _FEED = "#dbe9f6", "#fde0c5", "#d9ead3", "#b2182b"
 
 # name -> (title, input shape, output shape, n_in, n_out, n_cells)
@@ -18,14 +20,6 @@ TOPOLOGIES = {
     "many_to_many": ("many-to-many, same length", "(N, T, D)", "(N, T, K)"),
     "encoder_decoder": ("encoder-decoder", "(N, S) -> state (N, H)", "(N, T, V)"),
 }
-
-
-def _axes(ax, figsize):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _box(ax, cx, cy, text, face, w=0.7, h=0.5):

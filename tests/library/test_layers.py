@@ -12,33 +12,45 @@ from rnnlib.gradcheck import check_gradients, numerical_gradient, rel_error
 
 
 def test_embedding_forward_is_a_row_lookup_and_a_one_hot_product():
-    """Is out[n, t] = W[x[n, t]], the same as one_hot(x) @ W?"""
+    """Is out[n, t] = E[x[n, t]], the same as one_hot(x) @ E?"""
     rng = np.random.default_rng(0)
-    W = rng.standard_normal((6, 3))
+    E = rng.standard_normal((6, 3))
     x = np.array([[0, 5, 2], [2, 2, 1]])
-    out, _ = layers.embedding_forward(x, W)
+    out, _ = layers.embedding_forward(x, E)
     assert out.shape == (2, 3, 3)
-    np.testing.assert_array_equal(out[0, 1], W[5])
-    np.testing.assert_allclose(out, np.eye(6)[x] @ W, atol=1e-15)
+    np.testing.assert_array_equal(out[0, 1], E[5])
+    np.testing.assert_allclose(out, np.eye(6)[x] @ E, atol=1e-15)
 
 
 @pytest.mark.parametrize("x", [np.array([[3]]), np.array([[0, 1, 1, 4], [4, 4, 4, 2]]),
                                np.array([[1, 2, 3]] * 2)])
 def test_embedding_backward_matches_numerical_gradient(x):
-    """Does dW collect every occurrence of each token (repeated tokens included)?"""
+    """Does dE collect every occurrence of each token (repeated tokens included)?"""
     rng = np.random.default_rng(int(x.sum()))
-    W = rng.standard_normal((5, 4))
-    out, cache = layers.embedding_forward(x, W)
+    E = rng.standard_normal((5, 4))
+    out, cache = layers.embedding_forward(x, E)
     dout = rng.standard_normal(out.shape)
-    dW = layers.embedding_backward(dout, cache)
-    report = check_gradients(lambda W: layers.embedding_forward(x, W), {"W": W}, {"W": dW}, dout)
+    dE = layers.embedding_backward(dout, cache)
+    report = check_gradients(lambda E: layers.embedding_forward(x, E), {"E": E}, {"E": dE}, dout)
     assert report.passed, str(report)
+
+
+def test_embedding_backward_sums_repeated_ids_like_add_at():
+    """Is dE np.add.at(dE, x, dout), for many repeats, unused rows and an empty batch?"""
+    rng = np.random.default_rng(3)
+    for shape in [(32, 50), (4, 1), (0, 3)]:
+        x = rng.integers(0, 9, size=shape)
+        out, cache = layers.embedding_forward(x, rng.standard_normal((12, 5)))  # rows 9-11 unused
+        dout = rng.standard_normal(out.shape)
+        expected = np.zeros((12, 5))
+        np.add.at(expected, x, dout)
+        np.testing.assert_allclose(layers.embedding_backward(dout, cache), expected, atol=1e-12)
 
 
 def test_embedding_keeps_dtype():
     """Do float32 weights give float32 outputs and gradients?"""
-    W = np.ones((4, 2), np.float32)
-    out, cache = layers.embedding_forward(np.array([[1, 3]]), W)
+    E = np.ones((4, 2), np.float32)
+    out, cache = layers.embedding_forward(np.array([[1, 3]]), E)
     assert out.dtype == np.float32
     assert layers.embedding_backward(np.ones((1, 2, 2)), cache).dtype == np.float32
 
@@ -48,7 +60,7 @@ def test_embedding_keeps_dtype():
     [
         (np.array([[0.0, 1.0]]), "integer token ids, got dtype float64"),
         (np.array([[True, False]]), "got dtype bool"),
-        (np.array([[0, 4]]), "outside [0, 4) (4 rows in W): 4 at position (0, 1)"),
+        (np.array([[0, 4]]), "outside [0, 4) (4 rows in E): 4 at position (0, 1)"),
         (np.array([[0, -1]]), "-1 at position (0, 1)"),
     ],
 )
@@ -60,8 +72,8 @@ def test_embedding_rejects_bad_ids(x, words):
 
 
 def test_embedding_rejects_bad_weights_and_gradients():
-    """Are a non-float W and a dout of the wrong shape rejected?"""
-    with pytest.raises(ValueError, match="embedding_forward: W should be a float"):
+    """Are a non-float E and a dout of the wrong shape rejected?"""
+    with pytest.raises(ValueError, match="embedding_forward: E should be a float"):
         layers.embedding_forward(np.array([[0]]), np.zeros((4, 2), int))
     _, cache = layers.embedding_forward(np.array([[0, 1]]), np.zeros((4, 2)))
     with pytest.raises(ValueError, match=r"embedding_backward: dout .*\(1, 2, 2\)"):

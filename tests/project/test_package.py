@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -68,3 +69,24 @@ def test_console_script_is_installed():
     )
     assert done.returncode == 0, done.stderr
     assert rnnlib.__version__ in done.stdout
+
+
+def _function_bodies(root: Path):
+    """(where, AST dump of the body without its docstring) for every function under root."""
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                # the docstring may differ; the code may not
+                body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+                if len(body) > 1:  # a one-line delegation is not a copied helper
+                    yield f"{path.relative_to(root.parent)}:{node.lineno} {node.name}", ast.dump(
+                        ast.Module(body=body, type_ignores=[]))
+
+
+def test_no_function_of_rnnlib_is_written_twice():
+    """Is every helper of rnnlib written once (no copied _count, _axes or sigmoid)?"""
+    by_body: dict[str, list[str]] = {}
+    for where, body in _function_bodies(Path(rnnlib.__file__).parent):
+        by_body.setdefault(body, []).append(where)
+    copies = [places for places in by_body.values() if len(places) > 1]
+    assert not copies, f"the same function body is written more than once: {copies}"
