@@ -34,6 +34,7 @@ from pathlib import Path
 
 from autograder import notebooks as nbs
 from autograder import recheck, sandbox, tamper
+from autograder.orphans import die_with_parent
 from autograder.submissions import Submission, safe_relpath, write
 
 # Worst first: the status of a submission is the first that applies.
@@ -171,7 +172,8 @@ def _run_nbgrader(root: Path, task: GradeTask, cgroup: str | None) -> tuple[int,
     ]  # fmt: skip
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            die_with_parent(cmd), cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         timed_out = False
         try:

@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import notebooks as nbs
+from autograder.orphans import die_with_parent
 
 # ---- answers reduced to definitions -------------------------------------------------------
 
@@ -381,8 +382,8 @@ def run(
         cmd, run_env = argv, kernel_env(autograde=autograde)
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(
-            cmd, cwd=workdir, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.DEVNULL,
-            env=run_env, start_new_session=True,
+            die_with_parent(cmd), cwd=workdir, stdin=subprocess.PIPE, stdout=out,
+            stderr=subprocess.DEVNULL, env=run_env, start_new_session=True,
         )
         timed_out = False
         try:
