@@ -144,15 +144,20 @@ def files_under(folder: Path) -> set[Path]:
     return {p for p in Path(folder).rglob("*") if p.is_file()}
 
 
-def saved_files(folder: Path, before: set[Path]) -> dict[str, bytes]:
-    """{path relative to `folder`: bytes} of the files a run wrote below it that were not in
-    `before` (the models `fit_or_load` saved), JupyterLab's checkpoints left out."""
+def new_files(folder: Path, before: set[Path]) -> list[str]:
+    """The paths, relative to `folder` and sorted, of the files a run wrote below it that were
+    not in `before` (the models `fit_or_load` saved), JupyterLab's checkpoints left out."""
     folder = Path(folder)
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
+    return sorted(
+        p.relative_to(folder).as_posix()
         for p in files_under(folder) - before
         if ".ipynb_checkpoints" not in p.parts
-    }
+    )
+
+
+def saved_files(folder: Path, before: set[Path]) -> dict[str, bytes]:
+    """{path relative to `folder`: bytes} of the files in :func:`new_files`."""
+    return {rel: (Path(folder) / rel).read_bytes() for rel in new_files(folder, before)}
 
 
 def notebook_client(

@@ -7,7 +7,7 @@ The batch: `--students` submissions of one notebook (alternately the solution an
 untouched release), graded
     nbgrader     by one plain `nbgrader autograde <id>` (sequential, no sandbox, no re-check)
     grade -wN    by `rnn-course grade --workers N` (sandbox + trusted re-check per submission)
-    grade dask   the same batch on a two-worker Dask LocalCluster (`--dask`; skip: --no-dask)
+    grade dask   the same batch on a two-worker Dask LocalCluster (`--dask`)
 and one full-course submission (every assignment, one student: the solutions with the models
 the student's own run of each notebook saved) graded by `rnn-course grade`, with the status
 and score of each assignment.

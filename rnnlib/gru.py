@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_flag, check_upstream, result_dtype
-from rnnlib._time_loop import scan, scan_backward
+from rnnlib._time_loop import per_step, scan, scan_backward
 from rnnlib.gates import GRU_GATES, sigmoid, split_gates
 
 _G = len(GRU_GATES)  # 3 gate blocks
@@ -187,7 +187,7 @@ def gru_forward(x, h0, Wx, Wh, b, reset_after=True, mask=None):
     H = h0.shape[1]
 
     b_in, b_rec = _split_bias(b, reset_after)  # (3H,), (3H,) or None
-    xa = x @ Wx + b_in  # (N, T, 3H) input part of every step, one matmul
+    xa = per_step(x, Wx) + b_in  # (N, T, 3H) input part of every step, one matmul
     out = np.empty((N, T, H), dtype)  # (N, T, H) outputs, filled by scan
     prev_hs = np.empty((N, T, H), dtype)  # (N, T, H)
     gates = np.empty((N, T, _G * H), dtype)  # (N, T, 3H)
@@ -235,7 +235,7 @@ def gru_backward(dh, cache: GRUCache, dh_last=None):
     (dh0,) = scan_backward(step_backward, dh, (dh_state,), mask)
 
     # shared weights: sum the per-step gradients with one matmul each
-    dx = dxa @ Wx.T  # (N, T, D)
+    dx = per_step(dxa, Wx.T)  # (N, T, D)
     dWx, dWh, db = _weight_grads(
         cache.x.reshape(N * T, D),  # (N*T, D)
         cache.prev_h.reshape(N * T, H),  # (N*T, H)

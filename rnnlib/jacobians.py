@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, result_dtype
+from rnnlib._time_loop import per_step
 from rnnlib.gates import sigmoid
 
 
@@ -65,7 +66,7 @@ def jacobian_products(x, h0, Wx, Wh, b, activation_name: str = "tanh"):
     # forward: keep every pre-activation, f'(a_t) is all the backward product needs
     a = np.empty((N, T, H), dtype)  # (N, T, H)
     h = h0.astype(dtype)  # (N, H)
-    xa = x @ Wx + b  # (N, T, H)
+    xa = per_step(x, Wx) + b  # (N, T, H)
     for t in range(T):
         a[:, t] = xa[:, t] + h @ Wh
         h = act.f(a[:, t])

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype, token_ids
+from rnnlib._time_loop import per_step
 
 # ----------------------------------------------------------------------------- embedding
 
@@ -75,8 +76,7 @@ def temporal_affine_forward(x, w, b):
     b = dims.array("b", b, "M")
     dtype = result_dtype(x, w, b)
     x, w, b = (v.astype(dtype, copy=False) for v in (x, w, b))
-    N, T, D = x.shape
-    out = (x.reshape(N * T, D) @ w + b).reshape(N, T, w.shape[1])  # (N, T, M) one 2-D matmul
+    out = per_step(x, w) + b  # (N, T, M)
     return out, AffineCache(x, w)
 
 
@@ -91,9 +91,8 @@ def temporal_affine_backward(dout, cache: AffineCache):
     N, T, D = x.shape
     M = w.shape[1]
     dout = check_upstream("temporal_affine_backward", "dout", dout, (N, T, M), x.dtype)
-    dout_flat = dout.reshape(N * T, M)  # (N*T, M)
-    dx = (dout_flat @ w.T).reshape(N, T, D)  # (N, T, D)
-    dw = x.reshape(N * T, D).T @ dout_flat  # (D, M) summed over N and T
+    dx = per_step(dout, w.T)  # (N, T, D)
+    dw = x.reshape(N * T, D).T @ dout.reshape(N * T, M)  # (D, M) summed over N and T
     db = dout.sum(axis=(0, 1))  # (M,)
     return dx, dw, db
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
-from rnnlib._time_loop import scan, scan_backward
+from rnnlib._time_loop import per_step, scan, scan_backward
 from rnnlib.gates import LSTM_GATES, sigmoid, split_gates
 
 _G = len(LSTM_GATES)  # 4 gate blocks
@@ -144,7 +144,7 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None, mask=None):
     N, T, _ = x.shape
     H = h0.shape[1]
 
-    xa = x @ Wx + b  # (N, T, 4H) input part of every step's pre-activations, one matmul
+    xa = per_step(x, Wx) + b  # (N, T, 4H) input part of every step's pre-activations, one matmul
     out = np.empty((N, T, H), dtype)  # (N, T, H) outputs, filled by scan
     prev_hs = np.empty((N, T, H), dtype)  # (N, T, H)
     prev_cs = np.empty((N, T, H), dtype)  # (N, T, H)
@@ -200,7 +200,7 @@ def lstm_backward(dh, cache: LSTMCache, dh_last=None, dc_last=None):
 
     # shared weights: sum the per-step gradients with one matmul each
     da_flat = da.reshape(N * T, _G * H)  # (N*T, 4H)
-    dx = da @ Wx.T  # (N, T, D)
+    dx = per_step(da, Wx.T)  # (N, T, D)
     dWx = x.reshape(N * T, D).T @ da_flat  # (D, 4H)
     dWh = cache.prev_h.reshape(N * T, H).T @ da_flat  # (H, 4H)
     db = da_flat.sum(axis=0)  # (4H,)

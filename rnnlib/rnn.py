@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnlib._shapes import Dims, check_cache, check_upstream, result_dtype
-from rnnlib._time_loop import scan, scan_backward
+from rnnlib._time_loop import per_step, scan, scan_backward
 
 
 class RNNStepCache(NamedTuple):
@@ -100,10 +100,10 @@ def rnn_forward(x, h0, Wx, Wh, b, mask=None):
     mask = dims.mask("mask", mask)
     dtype = result_dtype(x, h0, Wx, Wh, b)
     x, h0, Wx, Wh, b = (v.astype(dtype, copy=False) for v in (x, h0, Wx, Wh, b))
-    N, T, D = x.shape
+    N, T, _ = x.shape
     H = h0.shape[1]
 
-    xa = (x.reshape(N * T, D) @ Wx + b).reshape(N, T, H)  # (N, T, H) every step's input part
+    xa = per_step(x, Wx) + b  # (N, T, H) input part of every step, in one matmul
     out = np.empty((N, T, H), dtype)  # (N, T, H) outputs, filled by scan
     prev_hs = np.empty((N, T, H), dtype)  # (N, T, H) state entering each step
     next_hs = np.empty((N, T, H), dtype)  # (N, T, H) cell output of each step
@@ -147,7 +147,7 @@ def rnn_backward(dh, cache: RNNCache, dh_last=None):
 
     # shared weights: the per-step gradients summed over N and T, one matmul each
     da_flat = da.reshape(N * T, H)  # (N*T, H)
-    dx = (da_flat @ Wx.T).reshape(N, T, D)  # (N, T, D)
+    dx = per_step(da, Wx.T)  # (N, T, D)
     dWx = x.reshape(N * T, D).T @ da_flat  # (D, H)
     dWh = cache.prev_h.reshape(N * T, H).T @ da_flat  # (H, H)
     db = da_flat.sum(axis=0)  # (H,)

@@ -76,7 +76,7 @@ def _run(source: Path, folder: Path) -> None:
     except CellExecutionError as err:
         error = str(err)
     seconds = time.perf_counter() - start
-    new = sorted(ex.saved_files(workdir, before))
+    new = ex.new_files(workdir, before)
     nbformat.write(nb, folder / "executed.ipynb")
     # written last: its presence says the run is complete
     meta = {"seconds": seconds, "error": error, "files": new}
