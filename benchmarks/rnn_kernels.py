@@ -109,7 +109,7 @@ def measure(repeats: int) -> dict:
         return keras_compiled(x_t, dh_t)
 
     # the three compute the same thing: check before timing
-    h, (dx, _, dWx, dWh, db) = run_rnnlib()
+    h, (dx, _dh0, dWx, dWh, db, _dc0) = run_rnnlib()
     for name, run in (("eager", run_keras_eager), ("tf.function", run_keras_function)):
         y, grads = run()
         assert np.abs(h - y.numpy()).max() < 1e-5, f"Keras {name} output differs"
