@@ -2,6 +2,9 @@
 Susan*, against character n-gram baselines on the same split.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/char_model.py [--steps 2000] [--seeds 0]
+    .venv/bin/python benchmarks/char_model.py --steps 4000 \
+        --out benchmarks/results/char_model_4000.json \
+        --copy-to solutions/04_bptt/char_model_4000.json   # the longer run notebook 04 prints
 
 Data: rnnlib.text.lady_susan() (bundled with music21); the last 10% is held out, and the
 last 10% of the rest is the validation text on which each n-gram's smoothing (add-k's k,
@@ -72,6 +75,9 @@ def main() -> None:
     parser.add_argument("--eval-every", type=int, default=250)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--copy-to", type=Path, nargs="*", default=[],
+                        help="also write the result here (e.g. beside notebook 04, which reads "
+                        "solutions/04_bptt/char_model_4000.json)")
     args = parser.parse_args()
 
     corpus = text.lady_susan()
@@ -119,8 +125,9 @@ def main() -> None:
                          "best_add_k_n_le_4": round(best_addk, 4),
                          "best_kneser_ney": round(min(b["kneser_ney"]["held_out"] for b in
                                                       result["baselines"].values()), 4)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    for path in (args.out, *args.copy_to):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result["summary"]))
 
 
