@@ -203,6 +203,8 @@ def build_program(master_nb, release_nb, submission_nb) -> tuple[list[Cell], lis
             cells.append(Cell("test", cell.source, gid, float(meta.get("points", 0) or 0)))
         else:
             cells.append(Cell("code", cell.source))
+    while cells and cells[-1].kind != "test":  # what follows the last test scores nothing
+        cells.pop()
     return cells, notes
 
 

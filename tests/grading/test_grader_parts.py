@@ -78,6 +78,22 @@ def test_parse_keeps_only_lines_with_the_nonce():
     assert result.score == 0 and result.max_score == 3 and not result.completed
 
 
+def test_program_takes_the_student_answer_and_stops_at_the_last_test():
+    """Does the re-check run the master's cells with the student's answer in place, and skip
+    what follows the last test (a demo there scores nothing, and only costs time)?"""
+    master = _release()
+    master.cells[0].source = "def f(x):\n    return 2 * x"
+    master.cells.insert(0, _cell("import math"))
+    master.cells.append(_cell("print('a demo after the last test')"))
+    student = _release()
+    student.cells[0].source = "def f(x):\n    return x + 1"
+    cells, notes = recheck.build_program(master, _release(), student)
+    assert [(c.kind, c.grade_id) for c in cells] == [
+        ("code", None), ("answer", "f"), ("test", "f__values")]  # fmt: skip
+    assert "return x + 1" in cells[1].source and "2 * x" not in cells[1].source
+    assert notes == []
+
+
 # ---- the static tamper report ---------------------------------------------------------------
 
 
