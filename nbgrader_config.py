@@ -66,7 +66,7 @@ c.Execute.startup_timeout = STARTUP_TIMEOUT
 c.Execute.interrupt_on_timeout = True
 # After the last cell, kill the kernel instead of asking it to exit: a kernel that imported
 # TensorFlow spends 2.5 s in its exit handlers (jupyter_client then kills it anyway), and
-# nothing it holds is graded; every file a cell wrote is already written.
+# nothing it holds is graded (a file a cell left open unflushed is lost, as on a crash).
 c.Execute.shutdown_kernel = "immediate"
 # A cell that displays a widget sometimes loses the wake-up of the wait for the kernel's reply,
 # which then lasts the whole cell timeout; this client polls in one-second slices instead
