@@ -29,6 +29,11 @@ from autograder import notebooks as nbs
 
 CELL_TIMEOUT = 300  # seconds per cell; nbgrader_config.py's Execute.timeout reads it
 STARTUP_TIMEOUT = 120  # seconds for a kernel to start (TensorFlow wheels are slow to load)
+# After the last cell the kernel is killed, not asked to exit: a kernel that imported TensorFlow
+# spends 2.5 s in its exit handlers (jupyter_client then kills it anyway), and nothing it holds
+# is graded (a file a cell left open unflushed is lost, as on a crash). nbgrader_config.py's
+# Execute.shutdown_kernel reads it too.
+KERNEL_SHUTDOWN = "immediate"
 KERNEL = "python3"
 
 # TensorFlow writes C++ log lines (oneDNN, absl, CPU features) to stderr at import, and
@@ -179,9 +184,7 @@ def notebook_client(
         allow_errors=allow_errors,
         interrupt_on_timeout=True,
         kernel_manager_class=IPCKernelManager,
-        # a graceful shutdown waits for TensorFlow's exit handlers (2.5 s per notebook here)
-        # and keeps nothing a cell did not already write: kill the kernel when done
-        shutdown_kernel="immediate",
+        shutdown_kernel=KERNEL_SHUTDOWN,
         resources={"metadata": {"path": str(Path(workdir))}},
     )
 

@@ -260,7 +260,7 @@ def test_config_names_the_course(config):
 
 def test_config_settings_for_a_tensorflow_course(config, monkeypatch):
     """Are the TensorFlow traps configured: quiet kernels, IgnorePattern, restored cells,
-    a cell timeout, feedback without hidden tests?"""
+    a cell timeout, a kernel killed after its last cell, feedback without hidden tests?"""
     import os
 
     from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
@@ -280,6 +280,7 @@ def test_config_settings_for_a_tensorflow_course(config, monkeypatch):
 
     assert OverwriteCellsSafely in config.Autograde.sanitize_preprocessors
     assert 60 <= config.Execute.timeout <= 600
+    assert config.Execute.shutdown_kernel == "immediate"  # no 2.5 s wait per notebook
     pps = config.GenerateFeedback.preprocessors
     assert pps[0] is GetGrades and ClearHiddenTests in pps
 
