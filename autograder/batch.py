@@ -227,9 +227,11 @@ def grade_batch(
     out_csv: Path | None = None,
     report: Path | None = None,
     progress: bool = True,
+    warm: bool = True,
 ) -> list[GradeResult]:
     """Grade every submission; returns one result per submission (and per student known to
-    the gradebook who sent nothing). Never stops for a bad submission."""
+    the gradebook who sent nothing). Never stops for a bad submission. `warm=False` starts
+    every kernel and re-check in a fresh interpreter under bubblewrap (sandbox.py)."""
     course_root = Path(course_root).resolve()
     limits = limits or sandbox.Limits()
     isolate, why = sandbox.available()
@@ -255,7 +257,7 @@ def grade_batch(
             futures = {
                 pool.submit(
                     grade_submission,
-                    GradeTask(sub, assignment, str(template), limits, isolate),
+                    GradeTask(sub, assignment, str(template), limits, isolate, warm),
                 ): sub
                 for sub in todo
             }

@@ -46,6 +46,7 @@ def _grade(args) -> int:
         results = batch.grade_batch(
             root, args.assignment, submissions, workers=args.workers, limits=limits,
             force=args.force, out_csv=args.out, report=args.report, executor=pool,
+            warm=not args.cold,
         )  # fmt: skip
     if args.feedback:
         from autograder.nbgrader_run import run_nbgrader
@@ -103,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--feedback", action="store_true", help="then run nbgrader generate_feedback"
     )
     grade_cmd.add_argument("--force", action="store_true", help="re-grade what is graded")
+    grade_cmd.add_argument(
+        "--cold",
+        action="store_true",
+        help="start every kernel and re-check in a fresh interpreter under bubblewrap instead of"
+        " forking it from a process that imported TensorFlow once per worker (slower)",
+    )
     grade_cmd.add_argument(
         "--lms-pattern", default=None, help="regex with a 'student' group for LMS zip file names"
     )

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder import notebooks as nbs
-from autograder import recheck, sandbox, tamper
+from autograder import recheck, sandbox, tamper, warm
 from autograder.orphans import die_with_parent
 from autograder.submissions import Submission, safe_relpath, write
 
@@ -71,6 +71,7 @@ class GradeTask:
     template: str  # the template course root (see batch.make_template)
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     isolate: bool = True  # False where the sandbox is unavailable (said in the status)
+    warm: bool = True  # fork kernels and re-checks from a zygote where it works (warm.py)
     work_root: str | None = None  # where temporary course roots go (default: the system's)
 
 
@@ -150,7 +151,9 @@ def kernel_scores(root: Path, student: str, assignment: str) -> dict[str, float]
         }
 
 
-def _run_nbgrader(root: Path, task: GradeTask, cgroup: str | None) -> tuple[int, str, bool]:
+def _run_nbgrader(
+    root: Path, task: GradeTask, cgroup: str | None, warm_socket: str | None
+) -> tuple[int, str, bool]:
     """(exit status, log tail, timed out) of `nbgrader autograde` in the temporary root."""
     from autograder.nbgrader_run import nbgrader_env
 
@@ -161,6 +164,7 @@ def _run_nbgrader(root: Path, task: GradeTask, cgroup: str | None) -> tuple[int,
             sandbox.ENV_LIMITS: limits.env_value(),
             sandbox.ENV_CGROUP: cgroup or "",
             sandbox.ENV_OFF: "0" if task.isolate else "1",
+            warm.ENV_SOCKET: warm_socket or "",
             "RNN_SANDBOX_OUTPUT_KB": str(limits.output_kb),
         }
     )
@@ -174,7 +178,7 @@ def _run_nbgrader(root: Path, task: GradeTask, cgroup: str | None) -> tuple[int,
         proc = subprocess.Popen(
             die_with_parent(cmd), cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
-        )
+        )  # fmt: skip
         timed_out = False
         try:
             proc.wait(timeout=limits.notebook_timeout)
@@ -280,8 +284,10 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
                 files.pop(f"{nb_name}.ipynb", None)
         write(root / "submitted", Submission(sub.student, aid, files))
         cgroup = name if task.isolate and sandbox.create_cgroups(name, limits) else None
+        server = sandbox.warm_server() if task.isolate and task.warm else None
+        warm_socket = server.socket if server is not None else None
         try:
-            code, log, notebook_timeout = _run_nbgrader(root, task, cgroup)
+            code, log, notebook_timeout = _run_nbgrader(root, task, cgroup, warm_socket)
             memory = bool(cgroup) and sandbox.memory_exceeded(cgroup)
         finally:
             if cgroup:
@@ -335,7 +341,11 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
                 if clean and not clean.endswith(".ipynb"):  # never on the import path (-I)
                     (rdir / clean).parent.mkdir(parents=True, exist_ok=True)
                     (rdir / clean).write_bytes(data)
-            box = sandbox.Sandbox(rdir, limits, name=f"{name}-r") if task.isolate else None
+            box = (
+                sandbox.Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket)
+                if task.isolate
+                else None
+            )
             try:
                 rc = recheck.run(
                     cells, rdir, cell_timeout=limits.cell_timeout,

@@ -1,0 +1,149 @@
+"""Does a warm sandbox (a fork of the zygote, warm.py) isolate exactly as bubblewrap does?
+
+The same probe runs in both: who it runs as, what it can write and see, the network, the
+processes, the open files. Then what only the warm path has to get right: the exit status
+passes through its client, and killing the client, or the payload ending, leaves nothing
+running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import sandbox, warm
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = r"""
+import json, os, socket, sys
+seen = {"uid": os.getuid(), "gid": os.getgid(), "tensorflow": "tensorflow" in sys.modules}
+seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+seen["fds"] = sorted(int(f) for f in os.listdir("/proc/self/fd"))
+seen["tmp"] = sorted(os.listdir("/tmp"))
+seen["visible"] = {p: os.path.exists(p) for p in sys.argv[1:]}
+writes = {}
+for target in sys.argv[1:] + ["./mine.txt", "/tmp/home/mine.txt"]:
+    try:
+        with open(target, "w") as fh:
+            fh.write("x")
+        writes[target] = "ok"
+    except OSError as error:
+        writes[target] = error.strerror
+seen["writes"] = writes
+try:
+    socket.create_connection(("192.0.2.1", 80), timeout=2)
+    seen["network"] = "reached"
+except OSError as error:
+    seen["network"] = error.strerror
+print(json.dumps(seen))
+"""
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    ok, why = sandbox.available()
+    if not ok:
+        pytest.skip(f"the sandbox is unavailable here: {why}")
+    server = sandbox.warm_server()
+    if server is None:
+        pytest.skip(f"warm sandboxes are unavailable here: {sandbox.warm_unavailable()}")
+    return server
+
+
+def _run(box: sandbox.Sandbox, code: str, *args: str, timeout: float = 120):
+    cmd = box.command([sys.executable, "-I", "-c", code, *args])
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("kind", ["cold", "warm"])
+def test_both_sandboxes_isolate_the_same_way(zygote, tmp_path, kind):
+    work = tmp_path / "work"
+    work.mkdir()
+    outside = [str(ROOT / "README.md"), str(tmp_path / "outside.txt"), zygote.socket]
+    box = sandbox.Sandbox(work, sandbox.Limits(), warm=zygote.socket if kind == "warm" else None)
+    try:
+        proc = _run(box, PROBE, *outside)
+    finally:
+        box.close()
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert (seen["uid"], seen["gid"]) == (65534, 65534)
+    assert seen["tensorflow"] is (kind == "warm")  # the only difference: imports already done
+    assert seen["pids"] == [1, 2]  # its own PID namespace: an init and itself
+    assert set(seen["fds"]) <= {0, 1, 2, 3}  # 3: the listing itself; no socket of the zygote
+    under_tmp = work.parts[1] == "tmp"  # a private /tmp, with the way to the submission
+    assert set(seen["tmp"]) == {"home"} | ({work.parts[2]} if under_tmp else set())
+    assert seen["network"] == "Network is unreachable"
+    writes = seen["writes"]
+    assert writes["./mine.txt"] == "ok" and writes["/tmp/home/mine.txt"] == "ok"
+    assert writes[str(ROOT / "README.md")] == "Read-only file system"
+    assert not any(seen["visible"][p] for p in outside[1:])  # not the host's /tmp nor the zygote
+    assert (work / "mine.txt").read_text() == "x"
+    assert not (tmp_path / "outside.txt").exists()  # a write there stayed in the private /tmp
+
+
+def test_exit_status_and_errors_pass_through(zygote, tmp_path):
+    box = sandbox.Sandbox(tmp_path, sandbox.Limits(), cgroups=False, warm=zygote.socket)
+    assert _run(box, "import sys; sys.exit(3)").returncode == 3
+    failed = _run(box, "raise ValueError('from the payload')")
+    assert failed.returncode == 1 and "ValueError: from the payload" in failed.stderr
+    killed = _run(box, "import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+    assert killed.returncode == 128 + signal.SIGKILL
+
+
+def _cgroup_empty(box: sandbox.Sandbox, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if all(not p.read_text().split() for p in sandbox.cgroup_procs(box.cgroup)):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_nothing_outlives_the_payload_or_its_client(zygote, tmp_path):
+    if not sandbox.cgroups_available():
+        pytest.skip("no writable cgroup v1 memory and pids controllers here")
+    box = sandbox.Sandbox(tmp_path, sandbox.Limits(), warm=zygote.socket)
+    try:
+        # a detached grandchild that would sleep on after the payload returns
+        left_behind = (
+            "import subprocess; subprocess.Popen(['sleep', '300'], start_new_session=True)"
+        )
+        assert _run(box, left_behind).returncode == 0
+        assert _cgroup_empty(box), "a process outlived its sandbox"
+        # the client killed while the payload runs: the sandboxed process goes too
+        cmd = box.command([sys.executable, "-c", "import time; time.sleep(300)"])
+        client = subprocess.Popen(cmd)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if any(p.read_text().split() for p in sandbox.cgroup_procs(box.cgroup)):
+                break
+            time.sleep(0.1)
+        os.kill(client.pid, signal.SIGKILL)
+        client.wait()
+        assert _cgroup_empty(box), "the sandboxed process outlived its killed client"
+    finally:
+        box.close()
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        ([sys.executable, "-I", "-c", "print(1)"], {"code": "print(1)", "args": []}),
+        ([sys.executable, "-P", "-s", "-m", "ipykernel_launcher", "-f", "k.json"],
+         {"module": "ipykernel_launcher", "args": ["-f", "k.json"]}),
+        (["/bin/sh", "-c", "true"], None),  # not Python: bubblewrap runs it
+        ([sys.executable, "script.py"], None),  # a file to run: bubblewrap too
+        ([sys.executable, "-X", "dev", "-c", "1"], None),  # an option a fork cannot take
+    ],
+)  # fmt: skip
+def test_only_python_code_or_modules_run_warm(argv, expected):
+    assert warm.payload(argv) == expected
