@@ -32,6 +32,7 @@ from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
 from autograder.grade import STATUSES, GradeResult, GradeTask, grade_submission
 from autograder.submissions import Submission
+from autograder.warm import why_unavailable
 
 STATE_DIR = "autograded/.rnn-grade"  # git-ignored with autograded/; nbgrader skips dot-folders
 
@@ -237,6 +238,9 @@ def grade_batch(
     isolate, why = sandbox.available()
     if not isolate:
         print(f"WARNING: submissions run WITHOUT a sandbox: {why}", file=sys.stderr)
+    elif warm and why_unavailable():
+        print(f"note: every kernel starts cold under bubblewrap ({why_unavailable()})",
+              file=sys.stderr)  # fmt: skip
     ensure_assignment(course_root, assignment)
     db_url = gradebook.db_url(course_root)
     results: dict[str, GradeResult] = {}
