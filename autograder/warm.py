@@ -40,6 +40,7 @@ import json
 import os
 import platform
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -120,19 +121,11 @@ class Server:
         if self.alive():
             self.proc.kill()
             self.proc.wait()
-        for name in os.listdir(self.folder):
-            try:
-                os.unlink(os.path.join(self.folder, name))
-            except OSError:
-                pass
-        try:
-            os.rmdir(self.folder)
-        except OSError:
-            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def why_unavailable() -> str:
-    """ "" where warm sandboxes can work on this machine, else why not."""
+    """Why warm sandboxes cannot work on this machine; empty where they can."""
     if not sys.platform.startswith("linux"):
         return "not Linux"
     if os.geteuid() != 0:
