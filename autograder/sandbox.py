@@ -292,13 +292,14 @@ class Sandbox:
         exe = bwrap() or "bwrap"
         cmd = [exe, "--unshare-all", "--die-with-parent", "--new-session"]
         cmd += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
+        # the private /tmp first: a checkout under /tmp (its venv, rnnlib) is bound onto it
+        cmd += ["--size", str(self.limits.tmp_mb << 20), "--tmpfs", "/tmp"]
+        cmd += ["--dir", "/tmp/home"]
         for path in readonly_paths():
             cmd += ["--ro-bind", path, path]
         for target, link in top_level_links():
             cmd += ["--symlink", target, link]
         cmd += ["--dev", "/dev", "--proc", "/proc"]
-        cmd += ["--size", str(self.limits.tmp_mb << 20), "--tmpfs", "/tmp"]
-        cmd += ["--dir", "/tmp/home"]
         cmd += ["--bind", str(self.workdir), str(self.workdir)]
         for path in self.shared:
             cmd += ["--bind", str(path), str(path)]

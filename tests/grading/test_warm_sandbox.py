@@ -90,6 +90,25 @@ def test_both_sandboxes_isolate_the_same_way(zygote, tmp_path, kind):
     assert not (tmp_path / "outside.txt").exists()  # a write there stayed in the private /tmp
 
 
+@pytest.mark.parametrize("kind", ["cold", "warm"])
+def test_a_checkout_under_tmp_stays_visible(zygote, tmp_path, monkeypatch, kind):
+    """A clone under /tmp (its venv and rnnlib among the read-only paths) must not be hidden
+    by the sandbox's private /tmp."""
+    checkout = tmp_path / "clone" / "rnnlib"
+    checkout.mkdir(parents=True)
+    (checkout / "marker.py").write_text("VISIBLE = True\n")
+    paths = (*sandbox.readonly_paths(), str(checkout))
+    monkeypatch.setattr(sandbox, "readonly_paths", lambda: paths)
+    work = tmp_path / "work"
+    work.mkdir()
+    box = sandbox.Sandbox(
+        work, sandbox.Limits(), cgroups=False, warm=zygote.socket if kind == "warm" else None
+    )
+    code = "import sys; print(open(sys.argv[1]).read().strip())"
+    proc = _run(box, code, str(checkout / "marker.py"))
+    assert (proc.returncode, proc.stdout.strip()) == (0, "VISIBLE = True"), proc.stderr
+
+
 def test_exit_status_and_errors_pass_through(zygote, tmp_path):
     box = sandbox.Sandbox(tmp_path, sandbox.Limits(), cgroups=False, warm=zygote.socket)
     assert _run(box, "import sys; sys.exit(3)").returncode == 3
