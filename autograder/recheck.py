@@ -7,9 +7,10 @@ notebook (solutions/, never the submission's test cells) in which each answer ce
 student's answer reduced to definitions (`keep_definitions`: functions, classes, imports,
 constant assignments; statements such as `get_ipython().input_transformers_post.append(...)`
 or `np.testing.assert_allclose = ...` are dropped and listed). A fresh, sandboxed plain Python
-(no IPython, so no transformers exist) runs it cell by cell; the runner watches the checking
-functions (rnnlib.checks, rnnlib.grading, numpy.testing, builtins) and reports a test cell
-that ran after any of them was replaced as failed and tampered.
+(no IPython shell, so no transformers exist; in a warm sandbox, a fork of a zygote that ran
+no submission's code, with TensorFlow imported: warm.py) runs it cell by cell; the runner
+watches the checking functions (rnnlib.checks, rnnlib.grading, numpy.testing, builtins) and
+reports a test cell that ran after any of them was replaced as failed and tampered.
 
 Results come back as lines of JSON, each prefixed by a secret the runner read before any
 student code ran; the parent parses plain JSON only (never unpickles anything).
