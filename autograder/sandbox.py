@@ -41,7 +41,7 @@ from traitlets import default
 from autograder import warm
 from autograder.execute import QUIET_TENSORFLOW, REPRODUCIBLE, IPCKernelManager
 
-NOBODY = 65534
+NOBODY = warm.NOBODY  # uid and gid of the sandboxed process, in both sandboxes
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_PARENT = "rnn-course-grade"
 # Environment variables the grader gives the nbgrader process, read by SandboxKernelManager.
@@ -377,7 +377,8 @@ def warm_unavailable() -> str:
 
 
 def _probe(socket_path: str) -> str:
-    """ "" when a warm sandbox runs Python as uid 65534 with numpy and rnnlib, else why not."""
+    """Why a warm sandbox does not run Python as uid 65534 with numpy and rnnlib; empty when
+    it does."""
     with tempfile.TemporaryDirectory(prefix="rnn-sbx-probe-") as tmp:
         box = Sandbox(Path(tmp), Limits(), cgroups=False, warm=socket_path)
         code = "import os, numpy, rnnlib; print(os.getuid())"

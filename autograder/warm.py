@@ -26,7 +26,7 @@ A child starts from the zygote's memory, which never held a submission's code or
 fresh interpreter in every sense the re-check needs (no IPython transformers, no patched
 checks), with `tensorflow` already in `sys.modules`.
 
-    server = warm.start()              # in a grading worker; None where it cannot work
+    server = sandbox.warm_server()     # in a grading worker; None where it cannot work
     Sandbox(workdir, limits, warm=server.socket).command([python, "-c", CODE])
 
 Linux only, as root (mounts and namespaces), x86-64 or ARM64 (pivot_root's syscall number).
@@ -290,9 +290,7 @@ def _isolate_and_run(request: dict, libc) -> None:
     _check(libc.unshare(flags), "unshare")
     pid = os.fork()
     if pid:  # C1 waits and passes the status on
-        _, status = os.waitpid(pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        os._exit(code if code >= 0 else 128 - code)
+        _exit_like(os.waitpid(pid, 0)[1])
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     _new_root(request, libc)
     child = os.fork()
@@ -301,8 +299,13 @@ def _isolate_and_run(request: dict, libc) -> None:
     while True:  # C2: PID 1 reaps orphans until the request's process ends
         pid, status = os.wait()
         if pid == child:
-            code = os.waitstatus_to_exitcode(status)
-            os._exit(code if code >= 0 else 128 - code)
+            _exit_like(status)
+
+
+def _exit_like(status: int) -> None:
+    """Exit as a shell reports a child's wait status: its exit code, or 128 + its signal."""
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(code if code >= 0 else 128 - code)
 
 
 def _mount(libc, source, target, fstype, flags, data=None) -> None:
