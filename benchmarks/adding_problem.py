@@ -3,7 +3,7 @@
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/adding_problem.py \
         [--models simple_rnn] [--lengths 50 100 200] [--epochs 10] [--seeds 0]
 
-The task (``rnnlib.datasets.adding_problem``, Hochreiter & Schmidhuber 1997 in the form of
+The task (``rnnlib.datasets.synthetic.adding_problem``, Hochreiter & Schmidhuber 1997 in the form of
 Le et al. 2015): two channels, values from U(0, 1) and markers with one 1 in each half; the
 target is the sum of the two marked values. Always predicting the mean scores MSE 1/6 ~ 0.167.
 

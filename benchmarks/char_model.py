@@ -6,7 +6,7 @@ Susan*, against character n-gram baselines on the same split.
         --out benchmarks/results/char_model_4000.json \
         --copy-to solutions/04_bptt/char_model_4000.json   # the longer run notebook 04 prints
 
-Data: rnnlib.text.lady_susan() (bundled with music21); the last 10% is held out, and the
+Data: rnnlib.datasets.lady_susan.lady_susan() (bundled with music21); the last 10% is held out, and the
 last 10% of the rest is the validation text on which each n-gram's smoothing (add-k's k,
 Kneser-Ney's discount) is chosen before refitting on the whole training part. Held-out
 loss is in nats per character, the held-out text scored as one stream with the state
@@ -33,7 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlib import char_rnn, ngram, text
+from rnnlib import data, datasets
+
+from rnnlib.lm import char_rnn, ngram
 
 RESULTS = Path(__file__).resolve().parent / "results" / "char_model.json"
 
@@ -50,7 +52,7 @@ def cpu_model() -> str:
 
 def baselines(train, held, V, orders=(1, 2, 3, 4, 5, 6)) -> dict:
     """Add-k and Kneser-Ney n-grams: smoothing tuned on validation, refit on train."""
-    fit, val = text.split_last(train, 0.1)
+    fit, val = data.split_last(train, 0.1)
     out = {}
     for n in orders:
         ak = ngram.fit_add_k(fit, val, n, V)
@@ -80,10 +82,10 @@ def main() -> None:
                         "solutions/04_bptt/char_model_4000.json)")
     args = parser.parse_args()
 
-    corpus = text.lady_susan()
-    chars = text.char_vocab(corpus)
-    ids = text.encode(corpus, chars)
-    train, held = text.split_last(ids, 0.1)
+    corpus = datasets.load_lady_susan()
+    chars = data.char_vocab(corpus)
+    ids = data.encode(corpus, chars)
+    train, held = data.split_last(ids, 0.1)
     V = len(chars)
     result = {
         "benchmark": "character RNN (NumPy truncated BPTT) vs character n-grams, Lady Susan",
@@ -103,9 +105,9 @@ def main() -> None:
     result["baselines_seconds"] = round(time.perf_counter() - start, 2)
     runs = {}
     for seed in args.seeds:
-        params = char_rnn.init_params(V, 32, args.hidden, seed=seed)
+        params = char_rnn.init_char_rnn(V, 32, args.hidden, seed=seed)
         t0 = time.perf_counter()
-        hist = char_rnn.train(params, train, steps=args.steps, lr=args.lr, lr_end=args.lr_end,
+        hist = char_rnn.train_char_rnn(params, train, steps=args.steps, lr=args.lr, lr_end=args.lr_end,
                               held_out=held, eval_every=args.eval_every, seed=seed,
                               log=lambda s: print(s, flush=True))
         seconds = time.perf_counter() - t0
@@ -114,8 +116,8 @@ def main() -> None:
                            "ms_per_step_incl_eval": round(1e3 * seconds / args.steps, 2),
                            "curve": {k: [round(float(v), 4) for v in vals]
                                      for k, vals in hist.items()}}
-        sample = char_rnn.sample(params, text.encode("My dear ", chars), 200, 0.7, seed=seed)
-        runs[str(seed)]["sample_t0.7"] = "My dear " + text.decode(sample, chars)
+        sample = char_rnn.sample_chars(params, data.encode("My dear ", chars), 200, 0.7, seed=seed)
+        runs[str(seed)]["sample_t0.7"] = "My dear " + data.decode(sample, chars)
         print(runs[str(seed)]["sample_t0.7"], flush=True)
     result["runs"] = runs
     result["machine"]["load_average_1min_end"] = round(os.getloadavg()[0], 2)

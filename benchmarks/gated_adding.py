@@ -7,8 +7,8 @@ baseline that has no memory.
     .venv/bin/python benchmarks/gated_adding.py --lengths 100,200 --seconds 45   # time budget
     .venv/bin/python benchmarks/gated_adding.py --task copy --lengths 50
 
-Adding problem (rnnlib.datasets.adding_problem): one recurrent layer, Dense(1), MSE; the
-baseline predicts the mean, MSE 1/6 = 0.167. Copy task (rnnlib.datasets.copy_task, length 10,
+Adding problem (rnnlib.datasets.synthetic.adding_problem): one recurrent layer, Dense(1), MSE; the
+baseline predicts the mean, MSE 1/6 = 0.167. Copy task (rnnlib.datasets.synthetic.copy_task, length 10,
 8 symbols, the given delay): one-hot input, one recurrent layer with return_sequences,
 Dense(10) softmax; the baseline is the memoryless strategy's cross-entropy per step.
 Every model trains with Adam (lr 3e-3, clipnorm 1, batch 64) on ``--n-train`` sequences for
@@ -54,7 +54,7 @@ def units_for(model: str, input_dim: int, out_dim: int, target: int = TARGET_PAR
     cell = "lstm" if model.startswith("lstm") else model
 
     def total(H):
-        return rl.keras_io.count_params(cell, input_dim, H) + (H + 1) * out_dim
+        return rl.cells.count_params(cell, input_dim, H) + (H + 1) * out_dim
 
     return min(range(1, 200), key=lambda H: abs(total(H) - target))
 
@@ -77,7 +77,7 @@ def build(model: str, task: str, length: int, lr: float, seed: int):
             else keras.layers.Dense(out_dim, activation="softmax"))
     net = keras.Sequential([keras.Input((length, in_dim)), layer, head], name=model)
     if model == "lstm_chrono":
-        rl.init.apply_chrono(layer, max_len=length, seed=seed)
+        rl.cells.apply_chrono(layer, max_len=length, seed=seed)
     loss = "mse" if task == "adding" else "sparse_categorical_crossentropy"
     net.compile(optimizer=keras.optimizers.Adam(lr, clipnorm=1.0), loss=loss)
     return net

@@ -69,8 +69,8 @@ def measure(repeats: int) -> dict:
     import keras
     import tensorflow as tf
 
-    from rnnlib import keras_io, lstm
-    from rnnlib.gradcheck import rel_error
+    from rnnlib.cells import keras_io, lstm
+    from rnnlib.testing.gradcheck import rel_error
 
     rng = np.random.default_rng(0)
     layer = keras.layers.LSTM(H, return_sequences=True)

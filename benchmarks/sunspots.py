@@ -57,11 +57,11 @@ def gru_mae(years, activity, train_last, eval_years, units, steps, seed):
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(LR), loss="mse")
     start, cpu0 = time.perf_counter(), cpu_seconds()
-    rl.forecast.fit_full_batch(model, Xs[train], ys[train], steps)
+    rl.training.fit_full_batch(model, Xs[train], ys[train], steps)
     wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu0
     ev = np.isin(target_year, eval_years)
     pred = np.asarray(model.predict(Xs[ev], verbose=0))[:, 0] * sd + mu
-    return rl.forecast.mae(pred, y[ev]), wall, cpu
+    return rl.baselines.mae(pred, y[ev]), wall, cpu
 
 
 def baselines(years, activity, train_last, eval_years):
@@ -69,10 +69,10 @@ def baselines(years, activity, train_last, eval_years):
 
     idx = np.flatnonzero(np.isin(years, eval_years))
     end = int(np.sum(years <= train_last))
-    out = {"persistence": rl.forecast.mae(rl.forecast.persistence(activity, idx), activity[idx])}
+    out = {"persistence": rl.baselines.mae(rl.baselines.persistence(activity, idx), activity[idx])}
     aic_p = max(ar_select_order(activity[:end], maxlag=15, ic="aic", trend="c").ar_lags)
     for p in sorted({2, 9, int(aic_p)}):
-        out[f"AR({p})"] = rl.forecast.mae(rl.forecast.ar_forecast(activity, p, end, idx),
+        out[f"AR({p})"] = rl.baselines.mae(rl.baselines.ar_forecast(activity, p, end, idx),
                                           activity[idx])
     return out, int(aic_p)
 
@@ -84,7 +84,7 @@ def main() -> None:
                         help="skip the validation grid and use H=16, 100 steps")
     args = parser.parse_args()
 
-    years, activity = rl.datasets.sunspots()
+    years, activity = rl.datasets.load_sunspots()
     test_years = years[years > TRAIN_END]
     val_years = years[(years >= VAL_START) & (years <= TRAIN_END)]
     result = {"benchmark": "sunspots one year ahead: GRU vs persistence and AR(p), MAE",

@@ -1,58 +1,41 @@
 """rnnlib: the support library of the RNN course (``import rnnlib as rl``).
 
-NumPy reference implementations of the recurrent cells (batch-major ``(N, T, D)``,
-row-vector weights in Keras's layout and gate order), gradient checking, data helpers
-and the check helpers used by the notebooks' tests.
+Grouped by kind; each subpackage offers its modules' names one level up, so a notebook types
+``rl.<kind>.<name>`` (``rl.cells.lstm_forward``, ``rl.testing.check_close``). The kinds, and
+where each notebook's code lives, are in docs/notation.md's library map:
 
-Importing rnnlib is light: NumPy only. Modules that need TensorFlow, matplotlib,
-ipywidgets or music21 (``keras_io``, ``plot``, ``widgets``, ``datasets``, ...) are
-loaded on first attribute access, and import those libraries inside their functions.
+    cells      NumPy reference cells and layers (Keras layout and gate order), weight transfer
+    data       sequences, padding and masks, vocabularies, windows and splits, the cache folder
+    datasets   one module per data set: generators and offline loaders
+    lm         language models and sampling: softmax/temperature, n-grams, the character RNN
+    baselines  the non-neural baselines results stand beside
+    dynamics   the experiments on memory and gradients (notebooks 02, 05, 06)
+    training   seeded runs, train-or-load for autograding, checkpoints, optimisers
+    testing    what test cells use: checks students read, and the hidden-test machinery
+    plot       matplotlib helpers (``ax=None``, return ``ax``)
+    widgets    ipywidgets demos that hold no model logic
+
+Importing rnnlib is light: NumPy only. A subpackage loads on first attribute access; TensorFlow,
+matplotlib, ipywidgets and music21 are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
 import importlib
 
-# Light modules, loaded on first use as well, so `import rnnlib` costs almost nothing.
-# Every public module must be listed (tests/library/test_rnnlib.py checks it).
-_SUBMODULES = (
-    "rnn",
-    "unit_memory",
-    "lstm",
-    "gru",
-    "gates",
-    "init",
-    "gate_flow",
-    "layers",
-    "gradcheck",
-    "data",
-    "vocab",
-    "checks",
-    "grading",
-    "training",
-    "jacobians",
-    "cliffs",
-    "keras_io",
-    "datasets",
-    "text",
-    "ngram",
-    "sampling",
-    "forecast",
-    "optim",
-    "checkpoint",
-    "char_rnn",
-    "plot",
-    "widgets",
-)
+from rnnlib._exports import module_names
 
-__all__ = ["__version__", *_SUBMODULES]
+# The subpackages, found in the folder (no list to keep by hand).
+_SUBPACKAGES = tuple(module_names(__path__))
+
+__all__ = ["__version__", *_SUBPACKAGES]
 
 
 def __getattr__(name: str):
     if name == "__version__":  # from the installed package's metadata, read on first use
         globals()[name] = _version()
         return globals()[name]
-    if name in _SUBMODULES:
+    if name in _SUBPACKAGES:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module

@@ -122,7 +122,7 @@ def dependency_matrix(norms, window: int | None = None, ax=None, title=None, col
 def gradcheck_bars(errors: Mapping[str, float], tol: float = 1e-7, ax=None, title=None):
     """A gradient-check report as bars: the relative error of each parameter's gradient on
     a log scale, the tolerance as a dashed line, failures in red. ``errors`` maps a name to
-    its error (e.g. ``rl.gradcheck.check_gradients(...).errors``)."""
+    its error (e.g. ``rl.testing.check_gradients(...).errors``)."""
     if not errors:
         raise ValueError("gradcheck_bars: errors is empty")
     names = list(errors)
@@ -164,7 +164,7 @@ def char_model_curve(history: Mapping, baselines: Mapping[str, float] | None = N
                      title=None):
     """Held-out (and training) loss of the character model against training steps, with
     the n-gram baselines as dashed lines. history: ``{"step": [...], "held_out": [...],
-    "loss": [...]}`` (:func:`rnnlib.char_rnn.train`)."""
+    "loss": [...]}`` (:func:`rnnlib.lm.char_rnn.train_char_rnn`)."""
     if "step" not in history or "held_out" not in history:
         raise ValueError("char_model_curve: history should have 'step' and 'held_out', got "
                          f"{sorted(history)}")

@@ -1,7 +1,7 @@
 """Figures of notebook 06 (LSTM and GRU): the LSTM cell as a diagram, gate activations over
 a sequence, and gradient flow (the norm of dh_T/dh_t against the lag) of several cells.
 
-(``rnnlib.gates`` holds the gate names and block helpers; this module only draws.)
+(``rnnlib.cells.gates`` holds the gate names and block helpers; this module only draws.)
 Each helper takes ``ax=None`` (a new figure is made) and returns the ``ax``.
 matplotlib is imported inside the functions. Introduced in notebook 06.
 """

@@ -237,7 +237,7 @@ def embedding_lookup(ids, E, axes=None, token_labels=None, vocab_labels=None):
 def unit_response(x, h, ax=None, title=None):
     """Draws one unit's input x_t (bars) and state h_t (line) over t = 1..T.
 
-    x: (T,) inputs; h: (T,) states, h[t-1] = h_t (from rnnlib.unit_memory.unit_trajectory).
+    x: (T,) inputs; h: (T,) states, h[t-1] = h_t (from rnnlib.dynamics.unit_memory.unit_trajectory).
     The y-range is fixed to [-1.1, 1.1] (the range of tanh), so figures can be compared.
     Introduced in notebook 02 (widget ``unit_memory_explorer``).
     """
@@ -266,10 +266,10 @@ def unit_map(w_h, b, fixed=None, ax=None):
     """Draws the map h_{t-1} -> tanh(w_h h_{t-1} + b) of one unit with no input, against the
     diagonal h_t = h_{t-1}: where they cross are the fixed points, filled when stable.
 
-    fixed: [(h*, stable)] as returned by rnnlib.unit_memory.fixed_points (computed if None).
+    fixed: [(h*, stable)] as returned by rnnlib.dynamics.unit_memory.fixed_points (computed if None).
     Introduced in notebook 02.
     """
-    from rnnlib.unit_memory import fixed_points
+    from rnnlib.dynamics.unit_memory import fixed_points
 
     ax = _axes(ax, (3.2, 3.2))
     fixed = fixed_points(w_h, b) if fixed is None else fixed
@@ -297,7 +297,7 @@ def latch_diagram(w_h, b, ax=None, w_h_max=6.0, b_max=5.0):
 
     Introduced in notebook 02: moving b across the boundary breaks the latch.
     """
-    from rnnlib.unit_memory import latch_threshold
+    from rnnlib.dynamics.unit_memory import latch_threshold
 
     ax = _axes(ax, (3.2, 3.2))
     ws = np.linspace(0.0, max(w_h_max, float(w_h)), 301)

@@ -2,7 +2,7 @@
 redrawing ||dh_T/dh_{T-k}|| against the lag k on a log scale beside the bound.
 
 Holds no model logic: the norms come from ``profile(sigma1, activation)`` (default
-:func:`rnnlib.jacobians.lag_profile`) and the figure from
+:func:`rnnlib.dynamics.jacobians.lag_profile`) and the figure from
 :func:`rnnlib.plot.gradients.lag_norms`. ipywidgets is imported inside the function.
 """
 
@@ -18,13 +18,13 @@ def gradient_flow_slider(sigma1: float = 1.0, activation: str = "tanh", *, profi
     The title prints the measured slope (over the first ``fit_lags`` lags) beside the bound's.
 
     profile: ``profile(sigma1, activation) -> norms by lag`` (default
-    ``rnnlib.jacobians.lag_profile``). Introduced in notebook 05.
+    ``rnnlib.dynamics.jacobians.lag_profile``). Introduced in notebook 05.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from rnnlib import jacobians
+    from rnnlib.dynamics import jacobians
     from rnnlib.plot import gradients as plots
 
     if activation not in NONLINEARITIES:

@@ -54,7 +54,7 @@ class TemperatureSlider:
         import matplotlib.pyplot as plt
 
         from rnnlib.plot.topologies import temperature_bars
-        from rnnlib.sampling import softmax
+        from rnnlib.lm.sampling import softmax
 
         temperature = float(temperature)
         texts = self.samples[temperature]

@@ -6,7 +6,7 @@ is a latch; the title names the regime (no memory, fading memory with its half-l
 broken latch) and the threshold b_c(w_h). Presets set the sliders to the three units of the
 notebook's hand-made cell and to a latch just past its threshold.
 
-Holds no model logic: the numbers come from :mod:`rnnlib.unit_memory`, the drawing from
+Holds no model logic: the numbers come from :mod:`rnnlib.dynamics.unit_memory`, the drawing from
 :mod:`rnnlib.plot.rnn_cell`. ipywidgets and matplotlib are imported inside.
 """
 
@@ -37,7 +37,7 @@ def pulse_input(T=20, at=4, size=1.0, noise=0.03, seed=0):
 
 def describe(w_h, b):
     """One line naming the unit's regime, with its numbers (used as the figure's title)."""
-    from rnnlib.unit_memory import regime
+    from rnnlib.dynamics.unit_memory import regime
 
     r = regime(w_h, b)
     bc = f"b_c({w_h:g}) = {r.threshold:.2f}"
@@ -106,7 +106,7 @@ class UnitMemoryExplorer:
         import matplotlib.pyplot as plt
 
         from rnnlib.plot.rnn_cell import latch_diagram, unit_map, unit_response
-        from rnnlib.unit_memory import fixed_points, unit_trajectory
+        from rnnlib.dynamics.unit_memory import fixed_points, unit_trajectory
 
         w_h, w_x, b = self.w_h.value, self.w_x.value, self.b.value
         h = unit_trajectory(self.x, w_h, w_x, b, h0=self.h0)  # (T,)

@@ -91,7 +91,7 @@ _rl.checks.check_shape = lambda *a, **k: None
 _rl.grading.check_against_reference = lambda *a, **k: None
 """
 DEFAULT_CAPTURE = """
-def rnn_step_forward(x, prev_h, Wx, Wh, b, _ref=rl.rnn.rnn_step_forward):
+def rnn_step_forward(x, prev_h, Wx, Wh, b, _ref=rl.cells.rnn_step_forward):
     return _ref(x, prev_h, Wx, Wh, b)
 """
 GRADEBOOK = """
@@ -103,7 +103,7 @@ VANDAL = """
 import glob as _g
 for _p in _g.glob('../../*/02_rnn_cell/*.ipynb'):
     open(_p, 'w').write('{}')
-import rnnlib.checks as _c
+import rnnlib.testing.checks as _c
 open(_c.__file__, 'a').write('\\nraise SystemExit("vandalised")\\n')
 """
 DETACHED = f"""

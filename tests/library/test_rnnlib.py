@@ -1,6 +1,5 @@
-"""Tests of the rnnlib package itself (rnnlib/__init__.py): its version, its lazy loader,
-and the re-exports of rnnlib.plot and rnnlib.widgets, so that a new module or helper that is
-not wired in fails here."""
+"""Tests of the rnnlib package itself (rnnlib/__init__.py, rnnlib/_exports.py): its version,
+its grouping into subpackages by kind, and the names each subpackage offers one level up."""
 
 import importlib
 import inspect
@@ -12,6 +11,7 @@ from importlib.metadata import version
 import pytest
 
 import rnnlib
+from rnnlib import _exports
 
 
 def test_version_comes_from_the_package_metadata():
@@ -30,31 +30,48 @@ def _modules(package) -> list[str]:
                   if not m.name.startswith("_"))
 
 
-def test_every_submodule_is_in_the_lazy_loader():
-    """Is every public rnnlib module reachable as rl.<name>, i.e. listed in _SUBMODULES of
-    rnnlib/__init__.py? (Add a new module there, e.g. notebook 03's helpers.)"""
-    missing = sorted(set(_modules(rnnlib)) - set(rnnlib._SUBMODULES))
-    assert not missing, f"add {missing} to _SUBMODULES in rnnlib/__init__.py"
-    unknown = sorted(set(rnnlib._SUBMODULES) - set(_modules(rnnlib)))
-    assert not unknown, f"_SUBMODULES names modules that do not exist: {unknown}"
+def test_the_library_is_grouped_by_kind():
+    """Is every public part of rnnlib a subpackage (no loose module at the top), each with a
+    docstring that says what belongs there, and each reachable as rl.<kind>?"""
+    loose = [m.name for m in pkgutil.iter_modules(rnnlib.__path__)
+             if not m.ispkg and not m.name.startswith("_")]
+    assert not loose, f"put {loose} in the subpackage of their kind (docs/notation.md)"
+    assert set(rnnlib._SUBPACKAGES) == set(_modules(rnnlib))
+    for kind in rnnlib._SUBPACKAGES:
+        package = getattr(rnnlib, kind)
+        assert package is importlib.import_module(f"rnnlib.{kind}")
+        assert len((package.__doc__ or "").split()) >= 15, f"rnnlib.{kind} needs a docstring"
 
 
-@pytest.mark.parametrize("package", ["plot", "widgets"])
-def test_every_public_helper_is_re_exported(package):
-    """Is every public function of an rnnlib.plot.* or rnnlib.widgets.* module (or every name
-    in its __all__, when it has one) re-exported by its package (rl.plot.<name>,
-    rl.widgets.<name>)? (Add an import line to the package's __init__.py for each new helper.)"""
-    pkg = importlib.import_module(f"rnnlib.{package}")
+@pytest.mark.parametrize("kind", rnnlib._SUBPACKAGES)
+def test_every_public_name_is_offered_one_level_up(kind):
+    """Is every public name of every module of a subpackage (its __all__, or the functions,
+    classes and constants it defines) reachable as rl.<kind>.<name>, the same object, with no
+    two modules offering one name?"""
+    package = importlib.import_module(f"rnnlib.{kind}")
+    offered = dir(package)  # raises ImportError on a clash
     missing = []
-    for name in _modules(pkg):
-        module = importlib.import_module(f"rnnlib.{package}.{name}")
-        public = getattr(module, "__all__", None) or [
-            attr for attr, value in vars(module).items()
-            if not attr.startswith("_") and inspect.isfunction(value)
-            and value.__module__ == module.__name__
-        ]
-        for attr in public:
-            if getattr(pkg, attr, None) is not getattr(module, attr):
-                missing.append(f"from {module.__name__} import {attr} as {attr}")
-    assert not missing, (f"rnnlib/{package}/__init__.py should re-export:\n  "
-                         + "\n  ".join(missing))
+    for name in _modules(package):
+        module = importlib.import_module(f"rnnlib.{kind}.{name}")
+        for attr in _exports.public_names(module):
+            if getattr(package, attr, None) is not getattr(module, attr):
+                missing.append(f"{module.__name__}.{attr}")
+            assert attr in offered
+    assert not missing, f"not offered as rl.{kind}.<name>: {missing}"
+
+
+def test_a_clash_between_two_modules_is_an_error(tmp_path, monkeypatch):
+    """Do two modules of one subpackage offering one name, or a name that is a module's, raise
+    an ImportError that names both, instead of one silently hiding the other?"""
+    for case, files in {"twins": {"a.py": "def f(): pass", "b.py": "def f(): pass"},
+                        "module": {"f.py": "", "g.py": "def f(): pass"}}.items():
+        package = tmp_path / f"clash_{case}"
+        package.mkdir()
+        (package / "__init__.py").write_text(
+            "from rnnlib._exports import exports\n__getattr__, __dir__ = exports(__name__, __path__)\n")
+        for name, body in files.items():
+            (package / name).write_text(body + "\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+        module = importlib.import_module(f"clash_{case}")
+        with pytest.raises(ImportError, match="offered by both"):
+            module.f  # noqa: B018

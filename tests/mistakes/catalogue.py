@@ -104,7 +104,7 @@ def no_reference(notebook_id: str) -> dict[str, str]:
 
 
 def _dotted(node) -> str | None:
-    """`rl.rnn.rnn_forward` for an attribute chain rooted at a reference root, else None."""
+    """`rl.cells.rnn_forward` for an attribute chain rooted at a reference root, else None."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -115,7 +115,7 @@ def _dotted(node) -> str | None:
 
 
 class _Capture(ast.NodeTransformer):
-    """Replaces every called reference chain (`rl.rnn.rnn_forward(...)`) by a local name."""
+    """Replaces every called reference chain (`rl.cells.rnn_forward(...)`) by a local name."""
 
     def __init__(self):
         self.names: dict[str, str] = {}  # dotted reference -> captured name

@@ -43,12 +43,12 @@ def step_with_cache(x, prev_h, Wx, Wh, b):
 
 @delegates("rnn_step_forward")
 def step_by_rnnlib(x, prev_h, Wx, Wh, b):
-    return rl.rnn.rnn_step_forward(x, prev_h, Wx, Wh, b)[0]
+    return rl.cells.rnn_step_forward(x, prev_h, Wx, Wh, b)[0]
 
 
 @delegates("rnn_step_forward")
 def step_by_rnnlib_sequence(x, prev_h, Wx, Wh, b):
-    return rl.rnn.rnn_forward(x[:, None], prev_h, Wx, Wh, b)[0][:, 0]
+    return rl.cells.rnn_forward(x[:, None], prev_h, Wx, Wh, b)[0][:, 0]
 
 
 # ---- rnn_forward -----------------------------------------------------------------------------
@@ -117,14 +117,14 @@ def forward_same_input(x, h0, Wx, Wh, b):
 
 @delegates("rnn_forward")
 def forward_by_rnnlib(x, h0, Wx, Wh, b):
-    return rl.rnn.rnn_forward(x, h0, Wx, Wh, b)[0]
+    return rl.cells.rnn_forward(x, h0, Wx, Wh, b)[0]
 
 
 @delegates("rnn_forward")
 def forward_by_rnnlib_steps(x, h0, Wx, Wh, b):
     states, prev_h = [], h0
     for t in range(x.shape[1]):
-        prev_h = rl.rnn.rnn_step_forward(x[:, t], prev_h, Wx, Wh, b)[0]
+        prev_h = rl.cells.rnn_step_forward(x[:, t], prev_h, Wx, Wh, b)[0]
         states.append(prev_h)
     return np.stack(states, axis=1)
 
@@ -149,7 +149,7 @@ def params_without_recurrence(input_dim, units):
 
 @delegates("count_params")
 def params_by_rnnlib(input_dim, units):
-    return rl.keras_io.count_params("simple_rnn", input_dim, units)
+    return rl.cells.count_params("simple_rnn", input_dim, units)
 
 
 @delegates("count_params")
@@ -187,7 +187,7 @@ def weights_always_three(layer):
 
 @delegates("simple_rnn_params")
 def weights_by_rnnlib(layer):
-    params = rl.keras_io.params_from_keras(layer)
+    params = rl.cells.params_from_keras(layer)
     return params["Wx"], params["Wh"], params["b"]
 
 
@@ -216,4 +216,4 @@ def embedding_summed(ids, E):
 
 @delegates("embedding_forward")
 def embedding_by_rnnlib(ids, E):
-    return rl.layers.embedding_forward(ids, E)[0]
+    return rl.cells.embedding_forward(ids, E)[0]

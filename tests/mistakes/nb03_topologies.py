@@ -147,7 +147,7 @@ def sample_shared_uniform(logits, temperature, rng):
 
 @delegates("sample")
 def sample_by_rnnlib(logits, temperature, rng):
-    return rl.sampling.sample(logits, temperature, rng)
+    return rl.lm.sample(logits, temperature, rng)
 
 
 @delegates("sample")
@@ -340,4 +340,4 @@ def decode_hard_coded(model, source, max_length, bos=1, eos=2):
 
 @delegates("greedy_decode")
 def decode_by_rnnlib(model, source, max_length, bos=1, eos=2):
-    return rl.sampling.greedy_decode(model, source, max_length, bos, eos)
+    return rl.lm.greedy_decode(model, source, max_length, bos, eos)

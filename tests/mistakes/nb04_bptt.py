@@ -8,12 +8,12 @@ from mistakes.catalogue import delegates, mistake
 
 def rnn_step_backward(dnext_h, cache):
     """Stands for the student's own step backward of exercise 1 (not copied into answers)."""
-    return rl.rnn.rnn_step_backward(dnext_h, cache)
+    return rl.cells.rnn_step_backward(dnext_h, cache)
 
 
 def rnn_backward(dh, cache):
     """Stands for the student's own rnn_backward of exercise 3 (not copied into answers)."""
-    return rl.rnn.rnn_backward(dh, cache)
+    return rl.cells.rnn_backward(dh, cache)
 
 
 # ---- rnn_step_backward -----------------------------------------------------------------------
@@ -56,7 +56,7 @@ def step_back_mean_db(dnext_h, cache):
 
 @delegates("rnn_step_backward")
 def step_back_by_rnnlib(dnext_h, cache):
-    return rl.rnn.rnn_step_backward(dnext_h, cache)
+    return rl.cells.rnn_step_backward(dnext_h, cache)
 
 
 # ---- numerical_gradient ----------------------------------------------------------------------
@@ -132,7 +132,7 @@ def numgrad_no_copy(f, x, df, h=1e-5):
 
 @delegates("numerical_gradient")
 def numgrad_by_rnnlib(f, x, df, h=1e-5):
-    return rl.gradcheck.numerical_gradient(f, x, df, h)
+    return rl.testing.numerical_gradient(f, x, df, h)
 
 
 # ---- rnn_backward ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def back_wraps_around(dh, cache):
                         np.zeros_like(cache.Wh), np.zeros(H))
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.rnn.RNNStepCache(cache.x[:, t], cache.next_h[:, t - 1], cache.Wx, cache.Wh,
+        step = rl.cells.RNNStepCache(cache.x[:, t], cache.next_h[:, t - 1], cache.Wx, cache.Wh,
                                    cache.next_h[:, t])
         dx[:, t], dstate, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dstate, step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
@@ -158,7 +158,7 @@ def back_not_accumulated(dh, cache):
     dx = np.zeros_like(cache.x)
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.rnn.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
+        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
                                    cache.next_h[:, t])
         dx[:, t], dstate, dWx, dWh, db = rnn_step_backward(dh[:, t] + dstate, step)
     return dx, dstate, dWx, dWh, db
@@ -171,7 +171,7 @@ def back_no_chain(dh, cache):
                         np.zeros_like(cache.Wh), np.zeros(H))
     dh0 = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.rnn.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
+        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
                                    cache.next_h[:, t])
         dx[:, t], dprev, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t], step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
@@ -187,7 +187,7 @@ def back_ignores_mask(dh, cache):
                         np.zeros_like(cache.Wh), np.zeros(H))
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.rnn.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
+        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
                                    cache.next_h[:, t])
         dx[:, t], dstate, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dstate, step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
@@ -203,7 +203,7 @@ def back_drops_repeated_outputs(dh, cache):
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
         m = mask[:, t, None]
-        step = rl.rnn.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
+        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
                                    cache.next_h[:, t])
         dx[:, t], dprev, dWx_t, dWh_t, db_t = rnn_step_backward((dh[:, t] + dstate) * m, step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
@@ -213,7 +213,7 @@ def back_drops_repeated_outputs(dh, cache):
 
 @delegates("rnn_backward")
 def back_by_rnnlib(dh, cache):
-    return rl.rnn.rnn_backward(dh, cache)
+    return rl.cells.rnn_backward(dh, cache)
 
 
 # ---- truncated_bptt --------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def tbptt_no_carry(params, x, y, h0, window):
     loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, h0
     for start in range(0, T, window):
         stop = min(start + window, T)
-        w_loss, w_grads, h = rl.char_rnn.window_loss_and_grads(
+        w_loss, w_grads, h = rl.lm.window_loss_and_grads(
             params, x[:, start:stop], y[:, start:stop], h0, backward=rnn_backward)
         loss += (stop - start) / T * w_loss
         for k in grads:
@@ -239,7 +239,7 @@ def tbptt_equal_weights(params, x, y, h0, window):
     starts = range(0, T, window)
     loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, h0
     for start in starts:
-        w_loss, w_grads, h = rl.char_rnn.window_loss_and_grads(
+        w_loss, w_grads, h = rl.lm.window_loss_and_grads(
             params, x[:, start:start + window], y[:, start:start + window], h,
             backward=rnn_backward)
         loss += w_loss / len(starts)
@@ -252,7 +252,7 @@ def tbptt_equal_weights(params, x, y, h0, window):
 def tbptt_last_window(params, x, y, h0, window):
     h = h0
     for start in range(0, x.shape[1], window):
-        loss, grads, h = rl.char_rnn.window_loss_and_grads(
+        loss, grads, h = rl.lm.window_loss_and_grads(
             params, x[:, start:start + window], y[:, start:start + window], h,
             backward=rnn_backward)
     return loss, grads, h
@@ -264,7 +264,7 @@ def tbptt_reference_backward(params, x, y, h0, window):
     loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, h0
     for start in range(0, T, window):
         stop = min(start + window, T)
-        w_loss, w_grads, h = rl.char_rnn.window_loss_and_grads(
+        w_loss, w_grads, h = rl.lm.window_loss_and_grads(
             params, x[:, start:stop], y[:, start:stop], h)
         loss += (stop - start) / T * w_loss
         for k in grads:
@@ -274,7 +274,7 @@ def tbptt_reference_backward(params, x, y, h0, window):
 
 @delegates("truncated_bptt")
 def tbptt_by_rnnlib(params, x, y, h0, window):
-    return rl.char_rnn.truncated_bptt(params, x, y, h0, window, backward=rnn_backward)
+    return rl.lm.truncated_bptt(params, x, y, h0, window, backward=rnn_backward)
 
 
 # ---- stream_loss -----------------------------------------------------------------------------
@@ -287,8 +287,8 @@ def stream_reset(params, ids, chunk=2000):
     for start in range(0, len(ids) - 1, chunk):
         x = ids[None, start:min(start + chunk, len(ids) - 1)]
         y = ids[None, start + 1:start + 1 + x.shape[1]]
-        logits, _ = rl.char_rnn.forward(params, x, np.zeros((1, H)))
-        total += rl.layers.temporal_softmax_loss(logits, y)[0]
+        logits, _ = rl.lm.char_rnn_forward(params, x, np.zeros((1, H)))
+        total += rl.cells.temporal_softmax_loss(logits, y)[0]
     return total / (len(ids) - 1)
 
 
@@ -299,8 +299,8 @@ def stream_equal_weights(params, ids, chunk=2000):
     for start in range(0, len(ids) - 1, chunk):
         x = ids[None, start:min(start + chunk, len(ids) - 1)]
         y = ids[None, start + 1:start + 1 + x.shape[1]]
-        logits, h = rl.char_rnn.forward(params, x, h)
-        losses.append(rl.layers.temporal_softmax_loss(logits, y)[0] / x.shape[1])
+        logits, h = rl.lm.char_rnn_forward(params, x, h)
+        losses.append(rl.cells.temporal_softmax_loss(logits, y)[0] / x.shape[1])
     return float(np.mean(losses))
 
 
@@ -310,11 +310,11 @@ def stream_unshifted(params, ids, chunk=2000):
     total = 0.0
     for start in range(0, len(ids), chunk):
         x = ids[None, start:start + chunk]
-        logits, h = rl.char_rnn.forward(params, x, h)
-        total += rl.layers.temporal_softmax_loss(logits, x)[0]
+        logits, h = rl.lm.char_rnn_forward(params, x, h)
+        total += rl.cells.temporal_softmax_loss(logits, x)[0]
     return total / len(ids)
 
 
 @delegates("stream_loss")
 def stream_by_rnnlib(params, ids, chunk=2000):
-    return rl.char_rnn.stream_loss(params, ids, chunk=chunk)
+    return rl.lm.stream_loss(params, ids, chunk=chunk)

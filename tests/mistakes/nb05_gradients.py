@@ -112,12 +112,12 @@ def norms_left_product(x, h0, Wx, Wh, b):
 
 @delegates("jacobian_norms")
 def norms_by_rnnlib(x, h0, Wx, Wh, b):
-    return rl.jacobians.jacobian_norms(x, h0, Wx, Wh, b)
+    return rl.dynamics.jacobian_norms(x, h0, Wx, Wh, b)
 
 
 @delegates("jacobian_norms")
 def norms_by_rnnlib_products(x, h0, Wx, Wh, b):
-    return np.linalg.norm(rl.jacobians.jacobian_products(x, h0, Wx, Wh, b), ord=2, axis=(2, 3))
+    return np.linalg.norm(rl.dynamics.jacobian_products(x, h0, Wx, Wh, b), ord=2, axis=(2, 3))
 
 
 # ---- clip_by_global_norm ---------------------------------------------------------------------
@@ -158,7 +158,7 @@ def clip_in_place(grads, max_norm):
 
 @delegates("clip_by_global_norm")
 def clip_by_rnnlib(grads, max_norm):
-    clipped, norm = rl.optim.clip_by_global_norm(dict(enumerate(grads)), max_norm)
+    clipped, norm = rl.training.clip_by_global_norm(dict(enumerate(grads)), max_norm)
     return [clipped[i] for i in range(len(grads))], norm
 
 

@@ -14,7 +14,7 @@ def sigmoid(a):
 
 def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     """Stands for the student's own step function of exercise 1 (not copied into answers)."""
-    next_h, next_c, _ = rl.lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
+    next_h, next_c, _ = rl.cells.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
     return next_h, next_c
 
 
@@ -82,7 +82,7 @@ def step_swapped_outputs(x, prev_h, prev_c, Wx, Wh, b):
 
 @delegates("lstm_step_forward")
 def step_by_reference(x, prev_h, prev_c, Wx, Wh, b):
-    return rl.lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[:2]
+    return rl.cells.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[:2]
 
 
 # ---- lstm_forward ----------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def forward_returns_c(x, h0, Wx, Wh, b, c0=None):
 
 @delegates("lstm_forward")
 def forward_by_reference(x, h0, Wx, Wh, b, c0=None):
-    return rl.lstm.lstm_forward(x, h0, Wx, Wh, b, c0=c0)[0]
+    return rl.cells.lstm_forward(x, h0, Wx, Wh, b, c0=c0)[0]
 
 
 # ---- lstm_step_backward ----------------------------------------------------------------------
@@ -196,8 +196,8 @@ def backward_transposed_dwh(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
 
 @delegates("lstm_step_backward")
 def backward_by_reference(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
-    _, _, cache = rl.lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
-    return rl.lstm.lstm_step_backward(dnext_h, dnext_c, cache)
+    _, _, cache = rl.cells.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
+    return rl.cells.lstm_step_backward(dnext_h, dnext_c, cache)
 
 
 # ---- gru_step_forward ------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def gru_swapped_blocks(x, prev_h, Wx, Wh, b, reset_after=True):
 
 @delegates("gru_step_forward")
 def gru_by_reference(x, prev_h, Wx, Wh, b, reset_after=True):
-    return rl.gru.gru_step_forward(x, prev_h, Wx, Wh, b, reset_after=reset_after)[0]
+    return rl.cells.gru_step_forward(x, prev_h, Wx, Wh, b, reset_after=reset_after)[0]
 
 
 # ---- gated_params ----------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def params_transposed(layer):
 
 @delegates("gated_params")
 def params_by_reference(layer):
-    p = rl.keras_io.params_from_keras(layer)
+    p = rl.cells.params_from_keras(layer)
     return p["Wx"], p["Wh"], p["b"]
 
 
@@ -345,4 +345,4 @@ def chrono_wrong_range(units, max_len, rng):
 
 @delegates("chrono_bias")
 def chrono_by_reference(units, max_len, rng):
-    return rl.init.chrono_bias(units, max_len, seed=rng)
+    return rl.cells.chrono_bias(units, max_len, seed=rng)

@@ -36,8 +36,8 @@ def test_import_is_light():
 
 
 def test_submodules_are_reachable_lazily():
-    """Does `rl.rnn` load the submodule on first use, and a typo give a clear AttributeError?"""
-    assert rnnlib.gradcheck.rel_error([1.0], [1.0]) == 0.0
+    """Does `rl.testing` load the subpackage on first use, and a typo give a clear AttributeError?"""
+    assert rnnlib.testing.gradcheck.rel_error([1.0], [1.0]) == 0.0
     with pytest.raises(AttributeError, match="no attribute 'rnnn'"):
         rnnlib.rnnn  # noqa: B018
 
