@@ -6,7 +6,7 @@ Susan*, against character n-gram baselines on the same split.
         --out benchmarks/results/char_model_4000.json \
         --copy-to solutions/04_bptt/char_model_4000.json   # the longer run notebook 04 prints
 
-Data: rnnlib.datasets.lady_susan.lady_susan() (bundled with music21); the last 10% is held out, and the
+Data: rl.datasets.load_lady_susan() (bundled with music21); the last 10% is held out, and the
 last 10% of the rest is the validation text on which each n-gram's smoothing (add-k's k,
 Kneser-Ney's discount) is chosen before refitting on the whole training part. Held-out
 loss is in nats per character, the held-out text scored as one stream with the state
@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 
 from rnnlib import data, datasets
-
 from rnnlib.lm import char_rnn, ngram
 
 RESULTS = Path(__file__).resolve().parent / "results" / "char_model.json"
@@ -107,7 +106,8 @@ def main() -> None:
     for seed in args.seeds:
         params = char_rnn.init_char_rnn(V, 32, args.hidden, seed=seed)
         t0 = time.perf_counter()
-        hist = char_rnn.train_char_rnn(params, train, steps=args.steps, lr=args.lr, lr_end=args.lr_end,
+        hist = char_rnn.train_char_rnn(params, train, steps=args.steps, lr=args.lr,
+                                       lr_end=args.lr_end,
                               held_out=held, eval_every=args.eval_every, seed=seed,
                               log=lambda s: print(s, flush=True))
         seconds = time.perf_counter() - t0

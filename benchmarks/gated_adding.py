@@ -7,8 +7,8 @@ baseline that has no memory.
     .venv/bin/python benchmarks/gated_adding.py --lengths 100,200 --seconds 45   # time budget
     .venv/bin/python benchmarks/gated_adding.py --task copy --lengths 50
 
-Adding problem (rnnlib.datasets.synthetic.adding_problem): one recurrent layer, Dense(1), MSE; the
-baseline predicts the mean, MSE 1/6 = 0.167. Copy task (rnnlib.datasets.synthetic.copy_task, length 10,
+Adding problem (rl.datasets.adding_problem): one recurrent layer, Dense(1), MSE; the
+baseline predicts the mean, MSE 1/6 = 0.167. Copy task (rl.datasets.copy_task, length 10,
 8 symbols, the given delay): one-hot input, one recurrent layer with return_sequences,
 Dense(10) softmax; the baseline is the memoryless strategy's cross-entropy per step.
 Every model trains with Adam (lr 3e-3, clipnorm 1, batch 64) on ``--n-train`` sequences for

@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/gradient_slopes.py
 
-For random RNNs with W_h = sigma_1 Q (Q orthogonal, ``rnnlib.dynamics.jacobians.recurrent_matrix``) and
-each nonlinearity, the typical gradient norm by lag (``rnnlib.dynamics.jacobians.lag_profile``: 16
+For random RNNs with W_h = sigma_1 Q (Q orthogonal, ``rl.dynamics.recurrent_matrix``) and
+each nonlinearity, the typical gradient norm by lag (``rl.dynamics.lag_profile``: 16
 sequences, H = 32, T = 60) is fitted by a line over lags 0..30; its slope (decades per step)
 stands beside the bound's, log10(gamma sigma_1) (gamma = 1 for tanh and linear, 1/4 for the
 sigmoid), for small inputs (scale 0.05, units unsaturated) and inputs of scale 1. These are the

@@ -50,7 +50,8 @@ def exports(package: str, path: Iterable[str]) -> tuple[Callable, Callable]:
     def build() -> dict[str, object]:
         if table:
             return table
-        modules = {name: importlib.import_module(f"{package}.{name}") for name in module_names(path)}
+        modules = {name: importlib.import_module(f"{package}.{name}")
+                   for name in module_names(path)}
         owners = dict.fromkeys(modules, package)  # a module's name is taken by the module
         found: dict[str, object] = dict(modules)
         for module in modules.values():

@@ -11,8 +11,8 @@ step, whatever the initial state). :func:`scan_backward` is the same loop in rev
   decoder) enter at the end, and reach the last real step through any trailing masked ones.
 
 Shapes: N batch, T time, H output units. ``states`` is a tuple of ``(N, H)`` arrays: ``(h,)``
-for the vanilla RNN and the GRU, ``(h, c)`` for the LSTM. Used by rnnlib.cells.rnn, rnnlib.cells.lstm and
-rnnlib.cells.gru; the cells' step functions are where the equations are.
+for the vanilla RNN and the GRU, ``(h, c)`` for the LSTM. Used by the rnn, lstm and gru
+modules; the cells' step functions are where the equations are.
 """
 
 from __future__ import annotations

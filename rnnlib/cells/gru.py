@@ -22,9 +22,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib.testing.shapes import Dims, check_cache, check_flag, check_upstream, result_dtype
 from rnnlib.cells._time_loop import per_step, scan, scan_backward
 from rnnlib.cells.gates import GRU_GATES, sigmoid, split_gates
+from rnnlib.testing.shapes import Dims, check_cache, check_flag, check_upstream, result_dtype
 
 _G = len(GRU_GATES)  # 3 gate blocks
 

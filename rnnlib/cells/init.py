@@ -1,4 +1,8 @@
-"""Initialisations of gated cells: chrono initialisation of an LSTM's gate biases.
+"""Initialisations: Keras's defaults for NumPy weights, and chrono initialisation of an LSTM.
+
+:func:`glorot_uniform` (Keras's ``kernel_initializer``) and :func:`orthogonal` (its
+``recurrent_initializer``) give NumPy models the starting point Keras layers have
+(notebook 04's character model).
 
 Tallec & Ollivier 2018, "Can recurrent neural networks warp time?" (ICLR): an LSTM whose
 forget gate starts near 1 keeps its cell state for about ``1 / (1 - f)`` steps. Drawing the
@@ -18,6 +22,20 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlib.cells.gates import LSTM_GATES, gate_dict
+
+
+def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """A (fan_in, fan_out) matrix from U(-l, l), ``l = sqrt(6 / (fan_in + fan_out))``
+    (Glorot & Bengio 2010): the variance of activations and gradients kept across a layer."""
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A random (n, n) orthogonal matrix (the Q of a Gaussian matrix's QR, signs fixed so that
+    it is uniformly distributed): all singular values 1, so h W_h neither grows nor shrinks."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))  # (n, n)
 
 
 def chrono_bias(units: int, max_len: int, seed=0, dtype="float32") -> np.ndarray:

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib.testing.shapes import Dims, check_cache, check_upstream, result_dtype, token_ids
 from rnnlib.cells._time_loop import per_step
+from rnnlib.testing.shapes import Dims, check_cache, check_upstream, result_dtype, token_ids
 
 # ----------------------------------------------------------------------------- embedding
 

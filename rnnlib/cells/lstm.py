@@ -10,7 +10,7 @@ Shapes: N batch, T time, D input features, H hidden units. ``Wx (D, 4H)`` is Ker
 ``kernel``, ``Wh (H, 4H)`` its ``recurrent_kernel``, ``b (4H,)`` its ``bias``.
 Masks follow Keras: at a masked step the state (h and c) is carried unchanged and the
 output repeats the previous output (zeros before the first real step). The time loop that
-applies this rule is ``rnnlib.cells._time_loop`` (as in rnnlib.cells.rnn); the sequence functions here
+applies this rule is ``rnnlib.cells._time_loop`` (as in ``rnn``); the sequence functions here
 define one step.
 Introduced in notebook 06 (gates).
 """
@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib.testing.shapes import Dims, check_cache, check_upstream, result_dtype
 from rnnlib.cells._time_loop import per_step, scan, scan_backward
 from rnnlib.cells.gates import LSTM_GATES, sigmoid, split_gates
+from rnnlib.testing.shapes import Dims, check_cache, check_upstream, result_dtype
 
 _G = len(LSTM_GATES)  # 4 gate blocks
 

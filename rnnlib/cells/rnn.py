@@ -19,8 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib.testing.shapes import Dims, check_cache, check_upstream, result_dtype
 from rnnlib.cells._time_loop import per_step, scan, scan_backward
+from rnnlib.testing.shapes import Dims, check_cache, check_upstream, result_dtype
 
 
 class RNNStepCache(NamedTuple):

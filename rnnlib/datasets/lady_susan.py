@@ -2,9 +2,9 @@
 
 music21 bundles Project Gutenberg's etext of Jane Austen's *Lady Susan* (about 127,000
 characters, 67 distinct symbols) as ``languageExcerpts/trainingData/en.txt`` for its own
-language detector. :func:`load_lady_susan` reads it from music21's package folder. Introduced in notebook 04 (BPTT),
-which turns it into ids with :func:`rnnlib.data.chars.char_vocab` and streams it with
-:mod:`rnnlib.data.streaming`.
+language detector. :func:`load_lady_susan` reads it from music21's package folder.
+Introduced in notebook 04 (BPTT), which turns it into ids with
+:func:`rnnlib.data.chars.char_vocab` and streams it with :mod:`rnnlib.data.streaming`.
 """
 
 from __future__ import annotations

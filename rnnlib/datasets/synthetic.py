@@ -9,9 +9,7 @@ Generators (their output is correct by definition, nothing is downloaded):
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 

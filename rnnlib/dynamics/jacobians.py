@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnnlib.testing.shapes import Dims, result_dtype
 from rnnlib.cells._time_loop import per_step
 from rnnlib.cells.gates import sigmoid
+from rnnlib.testing.shapes import Dims, result_dtype
 
 
 class Activation(NamedTuple):

@@ -16,31 +16,31 @@ is a parameter (``backward=``), so a notebook can train with its own. Notebook 0
 
 from __future__ import annotations
 
+__all__ = ["CHAR_RNN_PARAMS", "init_char_rnn", "char_rnn_forward", "window_loss_and_grads",
+           "truncated_bptt", "stream_loss", "sample_chars", "train_char_rnn"]
+
 import time
 from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from rnnlib.cells import layers, rnn
+from rnnlib.cells.init import glorot_uniform, orthogonal
 from rnnlib.data.streaming import stream_windows
+from rnnlib.lm.sampling import sample
 from rnnlib.training import optim
 
 CHAR_RNN_PARAMS = ("E", "Wx", "Wh", "b", "Wy", "by")
 
 
 def init_char_rnn(V: int, D: int = 32, H: int = 128, seed=0, dtype=np.float32) -> dict:
-    """Random parameters: Glorot-uniform E, Wx, Wy (Keras's default), an orthogonal Wh
-    (Keras's ``recurrent_kernel`` default) and zero biases."""
+    """Random parameters: Glorot-uniform Wx, Wy (Keras's default), an orthogonal Wh
+    (Keras's ``recurrent_kernel`` default), E from U(-0.05, 0.05) (Keras's ``Embedding``)
+    and zero biases."""
     rng = np.random.default_rng(seed)
-
-    def glorot(fan_in, fan_out):
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-limit, limit, size=(fan_in, fan_out))
-
-    q, r = np.linalg.qr(rng.standard_normal((H, H)))
-    Wh = q * np.sign(np.diag(r))  # (H, H) orthogonal
-    params = {"E": rng.uniform(-0.05, 0.05, size=(V, D)), "Wx": glorot(D, H), "Wh": Wh,
-              "b": np.zeros(H), "Wy": glorot(H, V), "by": np.zeros(V)}
+    Wh = orthogonal(H, rng)  # (H, H), drawn first: the shipped models were made in this order
+    params = {"E": rng.uniform(-0.05, 0.05, size=(V, D)), "Wx": glorot_uniform(D, H, rng),
+              "Wh": Wh, "b": np.zeros(H), "Wy": glorot_uniform(H, V, rng), "by": np.zeros(V)}
     return {k: v.astype(dtype) for k, v in params.items()}
 
 
@@ -130,20 +130,16 @@ def stream_loss(params: Mapping, ids, h0=None, chunk: int = 2000) -> float:
 def sample_chars(params: Mapping, prime, length: int, temperature: float = 1.0, seed=0):
     """Generates ``length`` character ids after the ids ``prime`` (which set the state).
 
-    temperature: divides the logits (< 1 is more conservative, > 1 more random).
+    temperature: divides the logits (< 1 is more conservative, > 1 more random; 0 is greedy).
     Returns a (length,) int array."""
     rng = np.random.default_rng(seed)
     prime = np.asarray(prime, dtype=np.int64)
     H = params["Wh"].shape[0]
     logits, h = char_rnn_forward(params, prime[None], np.zeros((1, H), params["Wh"].dtype))
-    last = logits[0, -1]  # (V,)
     out = np.empty(length, np.int64)
     for i in range(length):
-        z = last.astype(np.float64) / temperature
-        p = np.exp(z - z.max())
-        out[i] = rng.choice(len(p), p=p / p.sum())
+        out[i] = sample(logits[0, -1], temperature, rng)  # from the last step's (V,) logits
         logits, h = char_rnn_forward(params, out[None, i:i + 1], h)
-        last = logits[0, -1]
     return out
 
 
@@ -154,9 +150,9 @@ def train_char_rnn(params: dict, ids, *, steps: int, batch_size: int = 32, windo
     """Trains ``params`` in place with Adam and global-norm clipping over streamed windows.
 
     ids: the training text as ids. The text is cut into ``batch_size`` streams
-    (:func:`rnnlib.data.streaming.streams`); every step takes the next window of each stream, and the
-    state is carried from window to window. Each pass over the text starts at a random
-    offset with a zero state. lr_end: when given, the learning rate falls linearly from
+    (:func:`~rnnlib.data.streaming.streams`); every step takes the next window of each
+    stream, and the state is carried from window to window. Each pass over the text starts
+    at a random offset with a zero state. lr_end: when given, the learning rate falls linearly from
     ``lr`` to ``lr_end`` over the run. step_fn: ``step_fn(params, x, y, h0) -> (loss, grads,
     h_last)`` (default: :func:`window_loss_and_grads`). held_out: ids scored with
     :func:`stream_loss` every ``eval_every`` steps and at the end.

@@ -266,7 +266,7 @@ def unit_map(w_h, b, fixed=None, ax=None):
     """Draws the map h_{t-1} -> tanh(w_h h_{t-1} + b) of one unit with no input, against the
     diagonal h_t = h_{t-1}: where they cross are the fixed points, filled when stable.
 
-    fixed: [(h*, stable)] as returned by rnnlib.dynamics.unit_memory.fixed_points (computed if None).
+    fixed: [(h*, stable)] as returned by rl.dynamics.fixed_points (computed if None).
     Introduced in notebook 02.
     """
     from rnnlib.dynamics.unit_memory import fixed_points

@@ -2,7 +2,8 @@
 
 Students never need this module; the test cells under each exercise use it::
 
-    _rnn_step = rl.testing.guarded(rnn_step_forward, rl.cells.rnn_step_forward, rl.cells.rnn_forward)
+    _rnn_step = rl.testing.guarded(rnn_step_forward, rl.cells.rnn_step_forward,
+                                   rl.cells.rnn_forward)
     _next_h = _rnn_step(x, prev_h, Wx, Wh, b)         # the references raise while it runs
     rl.testing.check_against_reference(_rnn_step, reference, make_inputs, seed=1)  # hidden part
 
@@ -29,7 +30,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from rnnlib.testing.checks import _check_kind, _describe, _describe_inputs, _numeric_list, check_close
+from rnnlib.testing.checks import (
+    _check_kind,
+    _describe,
+    _describe_inputs,
+    _numeric_list,
+    check_close,
+)
 
 # ----------------------------------------------------------------------------- blocking
 

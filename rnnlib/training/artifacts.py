@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import time
 import warnings
 from pathlib import Path
 

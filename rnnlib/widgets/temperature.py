@@ -53,8 +53,8 @@ class TemperatureSlider:
         """The figure for one temperature (the caller closes it)."""
         import matplotlib.pyplot as plt
 
-        from rnnlib.plot.topologies import temperature_bars
         from rnnlib.lm.sampling import softmax
+        from rnnlib.plot.topologies import temperature_bars
 
         temperature = float(temperature)
         texts = self.samples[temperature]

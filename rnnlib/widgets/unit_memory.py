@@ -105,8 +105,8 @@ class UnitMemoryExplorer:
         """The figure for the sliders' current values (the caller closes it)."""
         import matplotlib.pyplot as plt
 
-        from rnnlib.plot.rnn_cell import latch_diagram, unit_map, unit_response
         from rnnlib.dynamics.unit_memory import fixed_points, unit_trajectory
+        from rnnlib.plot.rnn_cell import latch_diagram, unit_map, unit_response
 
         w_h, w_x, b = self.w_h.value, self.w_x.value, self.b.value
         h = unit_trajectory(self.x, w_h, w_x, b, h0=self.h0)  # (T,)

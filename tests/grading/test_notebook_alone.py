@@ -21,7 +21,8 @@ from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
 
 ROOT = nbs.course_root()
-# the two ways a notebook loads a saved model under autograde (rnnlib.training.artifacts, rnnlib.training.checkpoint)
+# the two ways a notebook loads a saved model under autograde (rl.training's fit_or_load and
+# fit_or_load_params)
 LOADS_ARTIFACTS = re.compile(r"\bfit_or_load(_params)?\(")
 # a clear message about missing saved models names the file (or a glob of files) with its suffix
 NAMES_A_FILE = re.compile(r"[\w./*-]+\.(keras|npz|json|h5)\b")

@@ -2,7 +2,6 @@
 its grouping into subpackages by kind, and the names each subpackage offers one level up."""
 
 import importlib
-import inspect
 import pkgutil
 import subprocess
 import sys
@@ -68,7 +67,8 @@ def test_a_clash_between_two_modules_is_an_error(tmp_path, monkeypatch):
         package = tmp_path / f"clash_{case}"
         package.mkdir()
         (package / "__init__.py").write_text(
-            "from rnnlib._exports import exports\n__getattr__, __dir__ = exports(__name__, __path__)\n")
+            "from rnnlib._exports import exports\n"
+            "__getattr__, __dir__ = exports(__name__, __path__)\n")
         for name, body in files.items():
             (package / name).write_text(body + "\n")
         monkeypatch.syspath_prepend(str(tmp_path))

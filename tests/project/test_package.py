@@ -36,7 +36,7 @@ def test_import_is_light():
 
 
 def test_submodules_are_reachable_lazily():
-    """Does `rl.testing` load the subpackage on first use, and a typo give a clear AttributeError?"""
+    """Does `rl.testing` load on first use, and a typo give a clear AttributeError?"""
     assert rnnlib.testing.gradcheck.rel_error([1.0], [1.0]) == 0.0
     with pytest.raises(AttributeError, match="no attribute 'rnnn'"):
         rnnlib.rnnn  # noqa: B018

@@ -1,4 +1,4 @@
-"""rnnlib.cells.keras_io, and rnnlib's cells live against Keras: outputs and tf.GradientTape gradients.
+"""rnnlib.cells.keras_io, and the cells live against Keras: outputs and tf.GradientTape gradients.
 
 Small shapes only; every layer gets random weights through params_to_keras (constant weights
 cannot pin the gate order), nonzero initial states and masks with leading, middle and

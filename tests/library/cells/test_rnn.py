@@ -9,7 +9,6 @@ import pytest
 from mistakes import wrong_rnn
 
 from rnnlib.cells import rnn
-
 from rnnlib.testing import grading
 from rnnlib.testing.gradcheck import check_gradients
 

@@ -1,4 +1,4 @@
-"""Tests of rnnlib.datasets.lady_susan: the Lady Susan loader, encoding, the split and streamed windows."""
+"""Tests of rnnlib.datasets.lady_susan: the Lady Susan loader, character ids, the split, streams."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests of rnnlib.dynamics.unit_memory: one tanh unit's trajectory, fixed points and latch threshold."""
+"""Tests of rnnlib.dynamics.unit_memory: one tanh unit's trajectory, fixed points, latch."""
 
 import numpy as np
 import pytest

@@ -5,9 +5,7 @@ import numpy as np
 import pytest
 
 from rnnlib.cells import rnn
-
 from rnnlib.lm import char_rnn
-
 from rnnlib.testing import gradcheck
 
 

@@ -214,7 +214,8 @@ def test_latch_diagram_shades_the_latch_region_and_marks_the_unit():
 
 def test_importing_the_modules_stays_light():
     """Does importing these modules leave matplotlib and ipywidgets unimported?"""
-    code = ("import sys, rnnlib.plot.rnn_cell, rnnlib.widgets.unit_memory, rnnlib.dynamics.unit_memory; "
+    code = ("import sys, rnnlib.plot.rnn_cell, rnnlib.widgets.unit_memory, "
+            "rnnlib.dynamics.unit_memory; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

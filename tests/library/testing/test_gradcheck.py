@@ -1,4 +1,4 @@
-"""Tests of rnnlib.testing.gradcheck: relative error, centred differences and the gradient report."""
+"""Tests of rnnlib.testing.gradcheck: relative error, centred differences, the report."""
 
 import numpy as np
 import pytest

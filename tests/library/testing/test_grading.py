@@ -1,4 +1,4 @@
-"""Tests of rnnlib.testing.grading: reference blocking and the hidden comparison with a reference."""
+"""Tests of rnnlib.testing.grading: reference blocking and hidden comparisons."""
 
 import sys
 import types

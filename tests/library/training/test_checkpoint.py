@@ -1,4 +1,4 @@
-"""Tests of rnnlib.training.checkpoint: saving NumPy parameters and train-or-load under autograde."""
+"""Tests of rnnlib.training.checkpoint: NumPy parameters saved, train-or-load."""
 
 import numpy as np
 import pytest
