@@ -13,7 +13,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # JupyterLab refuses to start as root unless told (containers, CI images).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint setup browser postgres release bench clean-grading
+.PHONY: lab test test-fast lint setup browser postgres release bench clean-grading
 
 ## set-up: a project-local virtual environment with the pinned dependencies (nothing global)
 $(STAMP): pyproject.toml
@@ -37,9 +37,16 @@ lab: setup
 
 # One BLAS thread per test worker: the workers already use every core, and oversubscribed
 # OpenBLAS is many times slower on the small matrices of the tests.
-test: setup browser postgres
+PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n auto --dist loadgroup
+
+## the whole suite: lint, then every test (notebook runs, real nbgrader, sandboxes, the browser)
+test: setup browser postgres lint
 	@bash tools/ensure-bwrap.sh  # Debian's bubblewrap for the grading sandbox, where missing
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n auto --dist loadgroup
+	$(PYTEST)
+
+## the quick loop while editing Python: lint and the tests that run no notebook (CONTRIBUTING.md)
+test-fast: setup lint
+	$(PYTEST) -m "not slow and not browser"
 
 lint: setup
 	$(BIN)/ruff check .
@@ -47,6 +54,11 @@ lint: setup
 release: setup
 	$(BIN)/python -m autograder.release
 
+## every benchmark, each writing benchmarks/results/<name>.json (tens of minutes; never part of CI)
+BENCHMARKS := $(wildcard benchmarks/*.py)
 bench: setup
-	$(BIN)/python benchmarks/rnn_kernels.py
-	$(BIN)/python benchmarks/notebooks.py --repeat 3
+	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## the grading workspace (nbgrader's submitted/, autograded/, feedback/, the gradebook, reports)
+clean-grading:
+	rm -rf submitted autograded feedback gradebook.db grading-report.md grading-report.csv .rnn-grade
