@@ -39,8 +39,9 @@ import numpy as np  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "adding_problem.json"
 # notebook 05 reads its copy from its own folder (a student's course/ folder has no benchmarks/)
-NOTEBOOK_COPY = (Path(__file__).resolve().parents[1] / "solutions" / "05_gradients"
-                 / "adding_problem.json")
+NOTEBOOK_COPY = (
+    Path(__file__).resolve().parents[1] / "solutions" / "05_gradients" / "adding_problem.json"
+)
 N_TEST, TEST_SEED = 2000, 10_000
 
 
@@ -49,11 +50,14 @@ def build_simple_rnn(T: int, seed: int):
     import keras
 
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([
-        keras.Input((T, 2)),
-        keras.layers.SimpleRNN(64),  # (N, 64) the last state
-        keras.layers.Dense(1),  # (N, 1) the predicted sum
-    ], name="simple_rnn")
+    return keras.Sequential(
+        [
+            keras.Input((T, 2)),
+            keras.layers.SimpleRNN(64),  # (N, 64) the last state
+            keras.layers.Dense(1),  # (N, 1) the predicted sum
+        ],
+        name="simple_rnn",
+    )
 
 
 # model name -> builder(T, seed) returning an uncompiled Keras model (notebook 06 adds its own)
@@ -107,8 +111,15 @@ def train_one(model_name: str, T: int, seed: int, args) -> dict:
 
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    history = model.fit(X, y, batch_size=args.batch_size, epochs=args.epochs, verbose=0,
-                        validation_data=(X_test, y_test), callbacks=[Budget()])
+    history = model.fit(
+        X,
+        y,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        verbose=0,
+        validation_data=(X_test, y_test),
+        callbacks=[Budget()],
+    )
     seconds = time.perf_counter() - start
     mse = float(model.evaluate(X_test, y_test, batch_size=500, verbose=0))
     return {
@@ -122,9 +133,14 @@ def train_one(model_name: str, T: int, seed: int, args) -> dict:
         "epochs": len(history.history["loss"]),
         "train_seconds": round(seconds, 1),
         "load_average_1min": round(load, 2),
-        "settings": {"n_train": args.n_train, "n_test": N_TEST, "batch_size": args.batch_size,
-                     "optimizer": f"Adam(lr={args.lr}, clipnorm=1)", "max_epochs": args.epochs,
-                     "budget_seconds": args.seconds},
+        "settings": {
+            "n_train": args.n_train,
+            "n_test": N_TEST,
+            "batch_size": args.batch_size,
+            "optimizer": f"Adam(lr={args.lr}, clipnorm=1)",
+            "max_epochs": args.epochs,
+            "budget_seconds": args.seconds,
+        },
     }
 
 
@@ -142,16 +158,22 @@ def main(argv=None) -> int:
     parser.add_argument("--lengths", nargs="+", type=int, default=[50, 100, 200])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--epochs", type=int, default=10, help="epochs per run")
-    parser.add_argument("--seconds", type=float, default=None,
-                        help="optional wall-time budget per run (results then depend on load)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="optional wall-time budget per run (results then depend on load)",
+    )
     parser.add_argument("--n-train", type=int, default=20_000)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    command = ("TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/adding_problem.py "
-               + " ".join(sys.argv[1:] if argv is None else argv)).strip()
+    command = (
+        "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/adding_problem.py "
+        + " ".join(sys.argv[1:] if argv is None else argv)
+    ).strip()
     runs = []
     for T in args.lengths:
         for model_name in args.models:
@@ -159,10 +181,12 @@ def main(argv=None) -> int:
                 run = train_one(model_name, T, seed, args)
                 run["command"] = command
                 runs.append(run)
-                print(f"{model_name:>12}  T={T:<4} seed={seed}  MSE {run['mse']:.4f}  "
-                      f"(baseline {run['baseline_mse']:.4f})  {run['epochs']} epochs, "
-                      f"{run['train_seconds']:.0f} s, load {run['load_average_1min']}",
-                      flush=True)
+                print(
+                    f"{model_name:>12}  T={T:<4} seed={seed}  MSE {run['mse']:.4f}  "
+                    f"(baseline {run['baseline_mse']:.4f})  {run['epochs']} epochs, "
+                    f"{run['train_seconds']:.0f} s, load {run['load_average_1min']}",
+                    flush=True,
+                )
 
     old = json.loads(args.out.read_text()) if args.out.exists() else {}
     result = {

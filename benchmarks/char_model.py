@@ -57,13 +57,20 @@ def baselines(train, held, V, orders=(1, 2, 3, 4, 5, 6)) -> dict:
         ak = ngram.fit_add_k(fit, val, n, V)
         kn = ngram.fit_kneser_ney(fit, val, n, V)
         out[n] = {
-            "add_k": {"k": ak.k,
-                      "held_out": ngram.AddK(n, V, ak.k).fit(train).loss(held, context=train)},
-            "kneser_ney": {"d": kn.d, "held_out": ngram.KneserNey(n, V, kn.d).fit(train)
-                           .loss(held, context=train)},
+            "add_k": {
+                "k": ak.k,
+                "held_out": ngram.AddK(n, V, ak.k).fit(train).loss(held, context=train),
+            },
+            "kneser_ney": {
+                "d": kn.d,
+                "held_out": ngram.KneserNey(n, V, kn.d).fit(train).loss(held, context=train),
+            },
         }
-        print(f"n={n}: add-k (k={ak.k:g}) {out[n]['add_k']['held_out']:.3f}   "
-              f"Kneser-Ney (d={kn.d:g}) {out[n]['kneser_ney']['held_out']:.3f}", flush=True)
+        print(
+            f"n={n}: add-k (k={ak.k:g}) {out[n]['add_k']['held_out']:.3f}   "
+            f"Kneser-Ney (d={kn.d:g}) {out[n]['kneser_ney']['held_out']:.3f}",
+            flush=True,
+        )
     return out
 
 
@@ -76,9 +83,14 @@ def main() -> None:
     parser.add_argument("--eval-every", type=int, default=250)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--copy-to", type=Path, nargs="*", default=[],
-                        help="also write the result here (e.g. beside notebook 04, which reads "
-                        "solutions/04_bptt/char_model_4000.json)")
+    parser.add_argument(
+        "--copy-to",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="also write the result here (e.g. beside notebook 04, which reads "
+        "solutions/04_bptt/char_model_4000.json)",
+    )
     args = parser.parse_args()
 
     corpus = datasets.load_lady_susan()
@@ -89,15 +101,32 @@ def main() -> None:
     result = {
         "benchmark": "character RNN (NumPy truncated BPTT) vs character n-grams, Lady Susan",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpu": cpu_model(), "logical_cores": os.cpu_count(),
-                    "platform": platform.platform(), "python": platform.python_version(),
-                    "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
-                    "load_average_1min_start": round(os.getloadavg()[0], 2)},
-        "data": {"characters": len(ids), "vocabulary": V, "train": len(train),
-                 "held_out": len(held)},
-        "settings": {"embedding": 32, "hidden": args.hidden, "window": 50, "batch": 32,
-                     "optimizer": "Adam", "lr": args.lr, "lr_end": args.lr_end, "clip": 5.0,
-                     "steps": args.steps, "dtype": "float32"},
+        "machine": {
+            "cpu": cpu_model(),
+            "logical_cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+            "load_average_1min_start": round(os.getloadavg()[0], 2),
+        },
+        "data": {
+            "characters": len(ids),
+            "vocabulary": V,
+            "train": len(train),
+            "held_out": len(held),
+        },
+        "settings": {
+            "embedding": 32,
+            "hidden": args.hidden,
+            "window": 50,
+            "batch": 32,
+            "optimizer": "Adam",
+            "lr": args.lr,
+            "lr_end": args.lr_end,
+            "clip": 5.0,
+            "steps": args.steps,
+            "dtype": "float32",
+        },
     }
     start = time.perf_counter()
     result["baselines"] = baselines(train, held, V)
@@ -106,16 +135,25 @@ def main() -> None:
     for seed in args.seeds:
         params = char_rnn.init_char_rnn(V, 32, args.hidden, seed=seed)
         t0 = time.perf_counter()
-        hist = char_rnn.train_char_rnn(params, train, steps=args.steps, lr=args.lr,
-                                       lr_end=args.lr_end,
-                              held_out=held, eval_every=args.eval_every, seed=seed,
-                              log=lambda s: print(s, flush=True))
+        hist = char_rnn.train_char_rnn(
+            params,
+            train,
+            steps=args.steps,
+            lr=args.lr,
+            lr_end=args.lr_end,
+            held_out=held,
+            eval_every=args.eval_every,
+            seed=seed,
+            log=lambda s: print(s, flush=True),
+        )
         seconds = time.perf_counter() - t0
-        runs[str(seed)] = {"held_out": hist["held_out"][-1], "best_held_out": min(hist["held_out"]),
-                           "train_seconds": round(seconds, 1),
-                           "ms_per_step_incl_eval": round(1e3 * seconds / args.steps, 2),
-                           "curve": {k: [round(float(v), 4) for v in vals]
-                                     for k, vals in hist.items()}}
+        runs[str(seed)] = {
+            "held_out": hist["held_out"][-1],
+            "best_held_out": min(hist["held_out"]),
+            "train_seconds": round(seconds, 1),
+            "ms_per_step_incl_eval": round(1e3 * seconds / args.steps, 2),
+            "curve": {k: [round(float(v), 4) for v in vals] for k, vals in hist.items()},
+        }
         sample = char_rnn.sample_chars(params, data.encode("My dear ", chars), 200, 0.7, seed=seed)
         runs[str(seed)]["sample_t0.7"] = "My dear " + data.decode(sample, chars)
         print(runs[str(seed)]["sample_t0.7"], flush=True)
@@ -123,10 +161,13 @@ def main() -> None:
     result["machine"]["load_average_1min_end"] = round(os.getloadavg()[0], 2)
     finals = [r["held_out"] for r in runs.values()]
     best_addk = min(b["add_k"]["held_out"] for n, b in result["baselines"].items() if n <= 4)
-    result["summary"] = {"rnn_held_out_mean": round(float(np.mean(finals)), 4),
-                         "best_add_k_n_le_4": round(best_addk, 4),
-                         "best_kneser_ney": round(min(b["kneser_ney"]["held_out"] for b in
-                                                      result["baselines"].values()), 4)}
+    result["summary"] = {
+        "rnn_held_out_mean": round(float(np.mean(finals)), 4),
+        "best_add_k_n_le_4": round(best_addk, 4),
+        "best_kneser_ney": round(
+            min(b["kneser_ney"]["held_out"] for b in result["baselines"].values()), 4
+        ),
+    }
     for path in (args.out, *args.copy_to):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

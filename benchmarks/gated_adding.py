@@ -73,8 +73,11 @@ def build(model: str, task: str, length: int, lr: float, seed: int):
         "lstm_chrono": lambda: keras.layers.LSTM(H, return_sequences=seqs),
         "gru": lambda: keras.layers.GRU(H, return_sequences=seqs),
     }[model]()
-    head = (keras.layers.Dense(1) if task == "adding"
-            else keras.layers.Dense(out_dim, activation="softmax"))
+    head = (
+        keras.layers.Dense(1)
+        if task == "adding"
+        else keras.layers.Dense(out_dim, activation="softmax")
+    )
     net = keras.Sequential([keras.Input((length, in_dim)), layer, head], name=model)
     if model == "lstm_chrono":
         rl.cells.apply_chrono(layer, max_len=length, seed=seed)
@@ -97,8 +100,20 @@ def baseline(task: str, length: int) -> float:
     return rl.datasets.copy_task_baseline(COPY_LENGTH, COPY_SYMBOLS, delay=length)
 
 
-def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=0,
-        batch_size=64, save_dir: Path | None = None) -> dict:
+def run(
+    task,
+    length,
+    model,
+    seed,
+    *,
+    n_train,
+    seconds,
+    epochs,
+    lr,
+    max_batches=0,
+    batch_size=64,
+    save_dir: Path | None = None,
+) -> dict:
     import keras
 
     X, y = data(task, length, n_train, seed=1000 + seed)
@@ -140,13 +155,23 @@ def run(task, length, model, seed, *, n_train, seconds, epochs, lr, max_batches=
         np.savez_compressed(saved, *net.get_weights())
     return {
         "saved_model": None if saved is None else saved.name,
-        "task": task, "length": int(length), "T": int(steps_T), "model": model, "seed": seed,
-        "params": int(net.count_params()), "units": int(net.layers[0].units),
+        "task": task,
+        "length": int(length),
+        "T": int(steps_T),
+        "model": model,
+        "seed": seed,
+        "params": int(net.count_params()),
+        "units": int(net.layers[0].units),
         "metric": "mse" if task == "adding" else "cross_entropy_nats_per_step",
-        "value": round(metric, 6), "baseline": round(baseline(task, length), 6),
-        "train_seconds": round(train_s, 1), "first_batch_seconds": round(limit.trace_s, 1),
-        "batches": limit.batches, "batch_size": batch_size,
-        "epochs_done": len(hist.history["loss"]), "lr": lr, "n_train": n_train,
+        "value": round(metric, 6),
+        "baseline": round(baseline(task, length), 6),
+        "train_seconds": round(train_s, 1),
+        "first_batch_seconds": round(limit.trace_s, 1),
+        "batches": limit.batches,
+        "batch_size": batch_size,
+        "epochs_done": len(hist.history["loss"]),
+        "lr": lr,
+        "n_train": n_train,
         "budget": {"seconds": seconds, "epochs": epochs, "max_batches": max_batches},
         "final_train_loss": round(float(hist.history["loss"][-1]), 6),
         "train_loss_by_epoch": [round(float(v), 5) for v in hist.history["loss"]],
@@ -163,17 +188,30 @@ def main(argv=None):
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--seeds", default="0")
     p.add_argument("--n-train", type=int, default=10_000)
-    p.add_argument("--seconds", type=float, default=0.0,
-                   help="training time budget per run (0: none, --epochs decides)")
+    p.add_argument(
+        "--seconds",
+        type=float,
+        default=0.0,
+        help="training time budget per run (0: none, --epochs decides)",
+    )
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--max-batches", type=int, default=0, help="stop after this many (0: no cap)")
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--out", type=Path, default=RESULTS)
-    p.add_argument("--save-models", type=Path, default=None, metavar="DIR",
-                   help="also save each trained model's weights (get_weights() as arr_0, "
-                        "arr_1, ...) in DIR/<task>_<length>_<model>.npz")
-    p.add_argument("--notebook-copy", type=Path, default=NOTEBOOK_COPY,
-                   help="a copy of the results for notebook 06 ('' for none)")
+    p.add_argument(
+        "--save-models",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also save each trained model's weights (get_weights() as arr_0, "
+        "arr_1, ...) in DIR/<task>_<length>_<model>.npz",
+    )
+    p.add_argument(
+        "--notebook-copy",
+        type=Path,
+        default=NOTEBOOK_COPY,
+        help="a copy of the results for notebook 06 ('' for none)",
+    )
     args = p.parse_args(argv)
 
     import keras
@@ -197,26 +235,54 @@ def main(argv=None):
     for task, length in plan:
         for model in args.models.split(","):
             for seed in (int(s) for s in args.seeds.split(",")):
-                r = run(task, length, model, seed, n_train=args.n_train, seconds=args.seconds,
-                        epochs=args.epochs, lr=args.lr, max_batches=args.max_batches,
-                        save_dir=args.save_models)
+                r = run(
+                    task,
+                    length,
+                    model,
+                    seed,
+                    n_train=args.n_train,
+                    seconds=args.seconds,
+                    epochs=args.epochs,
+                    lr=args.lr,
+                    max_batches=args.max_batches,
+                    save_dir=args.save_models,
+                )
                 # each run keeps its own command, date and machine load: the file merges runs
                 r.update(command=command, date=datetime.now(UTC).isoformat(timespec="seconds"))
                 runs[(task, length, model, seed)] = r
-                print(f"{task:6s} {length:4d} {model:12s} seed {seed}: {r['metric']} "
-                      f"{r['value']:.4f} (baseline {r['baseline']:.4f}) {r['params']} params, "
-                      f"{r['train_seconds']} s, {r['batches']} batches", flush=True)
-                text = json.dumps({
-                    "benchmark": "adding problem and copy task: SimpleRNN, LSTM, LSTM + chrono "
-                                 "init, GRU at about 4.4k parameters (notebook 06)",
-                    "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "machine": machine(),
-                    "versions": {"numpy": np.__version__, "tensorflow": tf.__version__,
-                                 "keras": keras.__version__},
-                    "runs": sorted(runs.values(), key=lambda r: (r["task"], r["length"],
-                                                                 MODELS.index(r["model"]),
-                                                                 r["seed"])),
-                }, indent=1) + "\n"
+                print(
+                    f"{task:6s} {length:4d} {model:12s} seed {seed}: {r['metric']} "
+                    f"{r['value']:.4f} (baseline {r['baseline']:.4f}) {r['params']} params, "
+                    f"{r['train_seconds']} s, {r['batches']} batches",
+                    flush=True,
+                )
+                text = (
+                    json.dumps(
+                        {
+                            "benchmark": "adding problem and copy task: SimpleRNN, LSTM, "
+                            "LSTM + chrono "
+                            "init, GRU at about 4.4k parameters (notebook 06)",
+                            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                            "machine": machine(),
+                            "versions": {
+                                "numpy": np.__version__,
+                                "tensorflow": tf.__version__,
+                                "keras": keras.__version__,
+                            },
+                            "runs": sorted(
+                                runs.values(),
+                                key=lambda r: (
+                                    r["task"],
+                                    r["length"],
+                                    MODELS.index(r["model"]),
+                                    r["seed"],
+                                ),
+                            ),
+                        },
+                        indent=1,
+                    )
+                    + "\n"
+                )
                 for path in (args.out, args.notebook_copy):
                     if str(path) not in ("", "."):
                         path.parent.mkdir(parents=True, exist_ok=True)

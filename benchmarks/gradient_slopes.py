@@ -31,21 +31,32 @@ def main() -> int:
     rows = []
     for act in ("linear", "tanh", "sigmoid"):
         for s in SIGMAS:
-            row = {"activation": act, "sigma1": s,
-                   "bound_slope": round(jacobians.predicted_log10_slope(s, act), 5)}
+            row = {
+                "activation": act,
+                "sigma1": s,
+                "bound_slope": round(jacobians.predicted_log10_slope(s, act), 5),
+            }
             for label, scale in (("small_inputs", 0.05), ("unit_inputs", 1.0)):
                 norms = jacobians.lag_profile(s, act, T=60, input_scale=scale)
                 row[f"measured_slope_{label}"] = round(jacobians.log10_slope(norms[FIT]), 5)
             rows.append(row)
-            print(f"{act:>8} sigma_1 {s:4.2f}: bound {row['bound_slope']:+.4f}, measured "
-                  f"{row['measured_slope_small_inputs']:+.4f} (inputs x0.05), "
-                  f"{row['measured_slope_unit_inputs']:+.4f} (inputs x1) decades/step")
+            print(
+                f"{act:>8} sigma_1 {s:4.2f}: bound {row['bound_slope']:+.4f}, measured "
+                f"{row['measured_slope_small_inputs']:+.4f} (inputs x0.05), "
+                f"{row['measured_slope_unit_inputs']:+.4f} (inputs x1) decades/step"
+            )
     result = {
         "benchmark": "gradient norm against lag: measured slope beside log10(gamma sigma_1)",
         "command": ".venv/bin/python benchmarks/gradient_slopes.py",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": {"H": 32, "T": 60, "N": 16, "fit_lags": "0..30", "seed": 0,
-                     "recurrent_kernel": "sigma_1 * random orthogonal"},
+        "settings": {
+            "H": 32,
+            "T": 60,
+            "N": 16,
+            "fit_lags": "0..30",
+            "seed": 0,
+            "recurrent_kernel": "sigma_1 * random orthogonal",
+        },
         "machine": {"python": platform.python_version(), "numpy": np.__version__},
         "rows": rows,
     }

@@ -53,7 +53,8 @@ N_LENGTH_TEST = 2000
 def notebook_data():
     """The notebook's training and test sets (one-hot inputs, labels, motif positions)."""
     X_train, y_train, _ = rl.datasets.motif_dataset(
-        3000, T, MOTIF, V, train_positions=TRAIN_POSITIONS, seed=1, decoys=True)
+        3000, T, MOTIF, V, train_positions=TRAIN_POSITIONS, seed=1, decoys=True
+    )
     X_test, y_test, pos_test = rl.datasets.motif_dataset(4000, T, MOTIF, V, seed=2, decoys=True)
     return rl.data.one_hot(X_train, V), y_train, rl.data.one_hot(X_test, V), y_test, pos_test
 
@@ -64,8 +65,11 @@ def build(model: str, seed: int):
 
     rl.training.set_seed(seed)
     if model == "mlp":
-        layers = [keras.Input(shape=(T, V)), keras.layers.Flatten(),
-                  keras.layers.Dense(64, activation="relu")]
+        layers = [
+            keras.Input(shape=(T, V)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64, activation="relu"),
+        ]
         lr, epochs = 3e-3, 30
     elif model == "bag_of_words":
         layers = [keras.Input(shape=(T, V)), keras.layers.GlobalAveragePooling1D()]
@@ -75,8 +79,9 @@ def build(model: str, seed: int):
         layers = [keras.Input(shape=(None, V)), cell(16)]
         lr, epochs = 1e-2, 15
     net = keras.Sequential([*layers, keras.layers.Dense(1, activation="sigmoid")], name=model)
-    net.compile(optimizer=keras.optimizers.Adam(lr), loss="binary_crossentropy",
-                metrics=["accuracy"])
+    net.compile(
+        optimizer=keras.optimizers.Adam(lr), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     return net, epochs
 
 
@@ -97,13 +102,19 @@ def run(model: str, seed: int, data) -> dict:
         "unseen_positions": ~np.isin(pos_test, TRAIN_POSITIONS) & (y_test == 1),
         "no_motif": y_test == 0,
     }
-    result = {"model": model, "seed": seed, "epochs": epochs, "params": int(net.count_params()),
-              **{name: round(float(correct[rows].mean()), 4) for name, rows in groups.items()},
-              "test_accuracy": round(float(correct.mean()), 4)}
+    result = {
+        "model": model,
+        "seed": seed,
+        "epochs": epochs,
+        "params": int(net.count_params()),
+        **{name: round(float(correct[rows].mean()), 4) for name, rows in groups.items()},
+        "test_accuracy": round(float(correct.mean()), 4),
+    }
     lengths = {}
     for length in LENGTHS:
-        X, y, _ = rl.datasets.motif_dataset(N_LENGTH_TEST, length, MOTIF, V, seed=1000 + length,
-                                            decoys=True)
+        X, y, _ = rl.datasets.motif_dataset(
+            N_LENGTH_TEST, length, MOTIF, V, seed=1000 + length, decoys=True
+        )
         if model == "mlp":
             lengths[str(length)] = None  # Flatten + Dense: 160 inputs, it cannot take (length, 8)
         else:
@@ -132,25 +143,47 @@ def main(argv=None):
         for seed in (int(s) for s in args.seeds.split(",")):
             r = run(model, seed, data)
             runs[(model, seed)] = r
-            print(f"{model:12s} seed {seed}: unseen {r['unseen_positions']:.3f}  seen "
-                  f"{r['seen_positions']:.3f}  no motif {r['no_motif']:.3f}  by length "
-                  f"{r['accuracy_by_length']}  ({r['train_seconds']} s)", flush=True)
+            print(
+                f"{model:12s} seed {seed}: unseen {r['unseen_positions']:.3f}  seen "
+                f"{r['seen_positions']:.3f}  no motif {r['no_motif']:.3f}  by length "
+                f"{r['accuracy_by_length']}  ({r['train_seconds']} s)",
+                flush=True,
+            )
             args.out.parent.mkdir(parents=True, exist_ok=True)
             order = {m: k for k, m in enumerate(MODELS)}
-            text = json.dumps({
-                "benchmark": "motif at unseen positions and other lengths: MLP, bag of words, "
-                             "SimpleRNN, GRU over seeds (notebook 01)",
-                "command": COMMAND,
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine(),
-                "versions": {"numpy": np.__version__, "tensorflow": tf.__version__,
-                             "keras": keras.__version__},
-                "setup": {"T": T, "V": V, "motif": list(MOTIF),
-                          "train_positions": TRAIN_POSITIONS.tolist(), "n_train": 3000,
-                          "n_test": 4000, "lengths": list(LENGTHS),
-                          "n_per_length": N_LENGTH_TEST, "batch_size": 64},
-                "runs": sorted(runs.values(), key=lambda r: (order.get(r["model"], 9), r["seed"])),
-            }, indent=1) + "\n"
+            text = (
+                json.dumps(
+                    {
+                        "benchmark": "motif at unseen positions and other lengths: "
+                        "MLP, bag of words, "
+                        "SimpleRNN, GRU over seeds (notebook 01)",
+                        "command": COMMAND,
+                        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "machine": machine(),
+                        "versions": {
+                            "numpy": np.__version__,
+                            "tensorflow": tf.__version__,
+                            "keras": keras.__version__,
+                        },
+                        "setup": {
+                            "T": T,
+                            "V": V,
+                            "motif": list(MOTIF),
+                            "train_positions": TRAIN_POSITIONS.tolist(),
+                            "n_train": 3000,
+                            "n_test": 4000,
+                            "lengths": list(LENGTHS),
+                            "n_per_length": N_LENGTH_TEST,
+                            "batch_size": 64,
+                        },
+                        "runs": sorted(
+                            runs.values(), key=lambda r: (order.get(r["model"], 9), r["seed"])
+                        ),
+                    },
+                    indent=1,
+                )
+                + "\n"
+            )
             args.out.write_text(text)
             if args.out == RESULTS:
                 NOTEBOOK_COPY.write_text(text)

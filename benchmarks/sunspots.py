@@ -53,8 +53,9 @@ def gru_mae(years, activity, train_last, eval_years, units, steps, seed):
     mu, sd = activity[years <= train_last].mean(), activity[years <= train_last].std()
     Xs, ys = ((X - mu) / sd).astype("float32"), ((y - mu) / sd).astype("float32")
     rl.training.set_seed(seed)
-    model = keras.Sequential([keras.Input((WINDOW, 1)), keras.layers.GRU(units),
-                              keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((WINDOW, 1)), keras.layers.GRU(units), keras.layers.Dense(1)]
+    )
     model.compile(optimizer=keras.optimizers.Adam(LR), loss="mse")
     start, cpu0 = time.perf_counter(), cpu_seconds()
     rl.training.fit_full_batch(model, Xs[train], ys[train], steps)
@@ -72,27 +73,36 @@ def baselines(years, activity, train_last, eval_years):
     out = {"persistence": rl.baselines.mae(rl.baselines.persistence(activity, idx), activity[idx])}
     aic_p = max(ar_select_order(activity[:end], maxlag=15, ic="aic", trend="c").ar_lags)
     for p in sorted({2, 9, int(aic_p)}):
-        out[f"AR({p})"] = rl.baselines.mae(rl.baselines.ar_forecast(activity, p, end, idx),
-                                          activity[idx])
+        out[f"AR({p})"] = rl.baselines.mae(
+            rl.baselines.ar_forecast(activity, p, end, idx), activity[idx]
+        )
     return out, int(aic_p)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--no-select", action="store_true",
-                        help="skip the validation grid and use H=16, 100 steps")
+    parser.add_argument(
+        "--no-select", action="store_true", help="skip the validation grid and use H=16, 100 steps"
+    )
     args = parser.parse_args()
 
     years, activity = rl.datasets.load_sunspots()
     test_years = years[years > TRAIN_END]
     val_years = years[(years >= VAL_START) & (years <= TRAIN_END)]
-    result = {"benchmark": "sunspots one year ahead: GRU vs persistence and AR(p), MAE",
-              "split": {"train": f"{years[0]}-{TRAIN_END}", "test": f"{TRAIN_END + 1}-{years[-1]}",
-                        "validation_for_selection": f"{VAL_START}-{TRAIN_END} (models trained to "
-                                                    f"{VAL_START - 1})"},
-              "model": {"window": WINDOW, "optimizer": f"Adam({LR}), full batch, MSE on "
-                        "standardised values"}}
+    result = {
+        "benchmark": "sunspots one year ahead: GRU vs persistence and AR(p), MAE",
+        "split": {
+            "train": f"{years[0]}-{TRAIN_END}",
+            "test": f"{TRAIN_END + 1}-{years[-1]}",
+            "validation_for_selection": f"{VAL_START}-{TRAIN_END} (models trained to "
+            f"{VAL_START - 1})",
+        },
+        "model": {
+            "window": WINDOW,
+            "optimizer": f"Adam({LR}), full batch, MSE on standardised values",
+        },
+    }
 
     val_base, _ = baselines(years, activity, VAL_START - 1, val_years)
     selection = {}
@@ -100,18 +110,27 @@ def main() -> None:
         best = (16, 100)
     else:
         for units, steps in GRID:
-            maes = [gru_mae(years, activity, VAL_START - 1, val_years, units, steps, s)[0]
-                    for s in range(3)]
-            selection[f"GRU({units}), {steps} steps"] = {"val_mae": [round(m, 2) for m in maes],
-                                                         "mean": round(float(np.mean(maes)), 2)}
+            maes = [
+                gru_mae(years, activity, VAL_START - 1, val_years, units, steps, s)[0]
+                for s in range(3)
+            ]
+            selection[f"GRU({units}), {steps} steps"] = {
+                "val_mae": [round(m, 2) for m in maes],
+                "mean": round(float(np.mean(maes)), 2),
+            }
             print(f"validation GRU({units}) {steps} steps: {np.round(maes, 2)}", flush=True)
         best = min(GRID, key=lambda g: selection[f"GRU({g[0]}), {g[1]} steps"]["mean"])
-    result["validation"] = {"baselines": {k: round(v, 2) for k, v in val_base.items()},
-                            "grid": selection, "chosen": {"units": best[0], "steps": best[1]}}
+    result["validation"] = {
+        "baselines": {k: round(v, 2) for k, v in val_base.items()},
+        "grid": selection,
+        "chosen": {"units": best[0], "steps": best[1]},
+    }
 
     test_base, aic_p = baselines(years, activity, TRAIN_END, test_years)
-    runs = [gru_mae(years, activity, TRAIN_END, test_years, best[0], best[1], s)
-            for s in range(args.seeds)]
+    runs = [
+        gru_mae(years, activity, TRAIN_END, test_years, best[0], best[1], s)
+        for s in range(args.seeds)
+    ]
     maes = [r[0] for r in runs]
     result["test"] = {
         "baselines_mae": {k: round(v, 2) for k, v in test_base.items()},
@@ -124,16 +143,21 @@ def main() -> None:
         "train_cpu_s_median": round(statistics.median(r[2] for r in runs), 2),
     }
     result["date"] = datetime.now(UTC).isoformat(timespec="seconds")
-    result["machine"] = {"cpu": platform.processor() or platform.machine(),
-                         "logical_cores": os.cpu_count(), "platform": platform.platform(),
-                         "python": platform.python_version(),
-                         "load_average_1min": round(os.getloadavg()[0], 2)}
+    result["machine"] = {
+        "cpu": platform.processor() or platform.machine(),
+        "logical_cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print("\n| model | test MAE 1951-2008 |\n|---|---|")
     for k, v in test_base.items():
         print(f"| {k} | {v:.1f} |")
-    print(f"| GRU({best[0]}), {best[1]} steps, {args.seeds} seeds | median "
-          f"{statistics.median(maes):.1f} (range {min(maes):.1f}-{max(maes):.1f}) |")
+    print(
+        f"| GRU({best[0]}), {best[1]} steps, {args.seeds} seeds | median "
+        f"{statistics.median(maes):.1f} (range {min(maes):.1f}-{max(maes):.1f}) |"
+    )
     print(f"wrote {RESULTS}")
 
 

@@ -50,17 +50,20 @@ def exports(package: str, path: Iterable[str]) -> tuple[Callable, Callable]:
     def build() -> dict[str, object]:
         if table:
             return table
-        modules = {name: importlib.import_module(f"{package}.{name}")
-                   for name in module_names(path)}
+        modules = {
+            name: importlib.import_module(f"{package}.{name}") for name in module_names(path)
+        }
         owners = dict.fromkeys(modules, package)  # a module's name is taken by the module
         found: dict[str, object] = dict(modules)
         for module in modules.values():
             for attr in public_names(module):
                 value = getattr(module, attr)
                 if attr in found and found[attr] is not value:
-                    raise ImportError(f"{package}: {attr!r} is offered by both "
-                                      f"{owners.get(attr, package)} and {module.__name__}; "
-                                      "rename one")
+                    raise ImportError(
+                        f"{package}: {attr!r} is offered by both "
+                        f"{owners.get(attr, package)} and {module.__name__}; "
+                        "rename one"
+                    )
                 found[attr], owners[attr] = value, module.__name__
         table.update(found)
         return table

@@ -74,8 +74,9 @@ class NotebookSession:
         self.nb = nbs.read(local)
         self.original = [cell.source for cell in self.nb.cells]
         self.nb.cells.append(nbformat.v4.new_code_cell(""))  # scratch slot for ad-hoc code
-        self.client = notebook_client(self.nb, self.workdir, timeout=self.timeout,
-                                      allow_errors=True)
+        self.client = notebook_client(
+            self.nb, self.workdir, timeout=self.timeout, allow_errors=True
+        )
         self.client.km = self.client.create_kernel_manager()
         self.client.start_new_kernel(env=kernel_env())
         self.client.start_new_kernel_client()

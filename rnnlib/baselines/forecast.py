@@ -23,8 +23,10 @@ def _targets(where: str, series: np.ndarray, targets, first: int) -> np.ndarray:
     if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
         raise ValueError(f"{where}: targets should be a 1-D array of integer indices")
     if idx.size and (idx.min() < first or idx.max() >= len(series)):
-        raise ValueError(f"{where}: target indices should lie in [{first}, {len(series) - 1}] "
-                         f"(each needs {first} earlier values), got {idx.min()}..{idx.max()}")
+        raise ValueError(
+            f"{where}: target indices should lie in [{first}, {len(series) - 1}] "
+            f"(each needs {first} earlier values), got {idx.min()}..{idx.max()}"
+        )
     return idx
 
 
@@ -45,8 +47,9 @@ def fit_ar(series, p: int, train_end: int):
 
     series = _series("fit_ar", series)
     if int(p) < 1 or int(train_end) <= 2 * int(p):
-        raise ValueError(f"fit_ar: need p >= 1 and train_end > 2p, got p={p}, "
-                         f"train_end={train_end}")
+        raise ValueError(
+            f"fit_ar: need p >= 1 and train_end > 2p, got p={p}, train_end={train_end}"
+        )
     result = AutoReg(series[: int(train_end)], lags=int(p), trend="c").fit()
     return np.asarray(result.params, dtype=np.float64)
 
@@ -67,4 +70,3 @@ def mae(prediction, actual) -> float:
     if prediction.shape != actual.shape:
         raise ValueError(f"mae: shapes differ, {prediction.shape} vs {actual.shape}")
     return float(np.mean(np.abs(prediction - actual)))
-

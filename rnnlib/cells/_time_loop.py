@@ -50,15 +50,17 @@ def scan(step: Step, states: tuple, out: np.ndarray, mask: np.ndarray | None) ->
             out[:, t] = output
         else:
             m = mask[:, t, None]  # (N, 1) True where the step is real
-            states = tuple(np.where(m, new, old) for new, old in zip(new_states, states,
-                                                                     strict=True))  # carried
+            states = tuple(
+                np.where(m, new, old) for new, old in zip(new_states, states, strict=True)
+            )  # carried
             last_out = np.where(m, output, last_out)  # (N, H) a masked output repeats
             out[:, t] = last_out
     return states
 
 
-def scan_backward(step_backward: StepBackward, dout: np.ndarray, dstates: tuple,
-                  mask: np.ndarray | None) -> tuple:
+def scan_backward(
+    step_backward: StepBackward, dout: np.ndarray, dstates: tuple, mask: np.ndarray | None
+) -> tuple:
     """The reverse pass of :func:`scan`; returns the gradients of the initial states.
 
     step_backward(t, doutput, dnew_states) -> dstates: gradients of the states entering
@@ -74,8 +76,9 @@ def scan_backward(step_backward: StepBackward, dout: np.ndarray, dstates: tuple,
         m = mask[:, t, None]  # (N, 1)
         doutput = dout[:, t] + dcarry  # (N, H) gradient of this step's output
         dcarry = np.where(m, 0, doutput)  # (N, H) a masked output is the previous one
-        dprev = step_backward(t, np.where(m, doutput, 0),
-                              tuple(np.where(m, d, 0) for d in dstates))  # real rows only
+        dprev = step_backward(
+            t, np.where(m, doutput, 0), tuple(np.where(m, d, 0) for d in dstates)
+        )  # real rows only
         dstates = tuple(dp + np.where(m, 0, d) for dp, d in zip(dprev, dstates, strict=True))
     # what is left in dcarry belongs to the zeros before the first real step: dropped
     return dstates

@@ -223,15 +223,20 @@ def gru_backward(dh, cache: GRUCache, dh_last=None):
     def step_backward(t, dout, dstates):
         (dh_state,) = dstates  # (N, H) gradient reaching h_t from later steps
         dxa[:, t], dha[:, t], dprev_h = _cell_backward(
-            dout + dh_state, cache.gates[:, t], cache.prev_h[:, t], cache.hr[:, t], Wh,
+            dout + dh_state,
+            cache.gates[:, t],
+            cache.prev_h[:, t],
+            cache.hr[:, t],
+            Wh,
             reset_after,
         )
         return (dprev_h,)  # (N, H) gradient of h_{t-1}
 
     dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final state
     if dh_last is not None:  # the final state is the state after the last real step
-        dh_state += check_upstream("gru_backward", "dh_last", dh_last, (N, H), dh.dtype,
-                                   "the final state h_last")
+        dh_state += check_upstream(
+            "gru_backward", "dh_last", dh_last, (N, H), dh.dtype, "the final state h_last"
+        )
     (dh0,) = scan_backward(step_backward, dh, (dh_state,), mask)
 
     # shared weights: sum the per-step gradients with one matmul each

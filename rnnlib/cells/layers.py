@@ -128,7 +128,8 @@ def temporal_softmax_loss(x, y, mask=None):
     loss = -np.sum(log_p_y * mask) / N
 
     dx = exp / z  # (N, T, V) probabilities
-    np.put_along_axis(dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=2) - 1,
-                      axis=2)  # (N, T, V) p - one_hot(y)
+    np.put_along_axis(
+        dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=2) - 1, axis=2
+    )  # (N, T, V) p - one_hot(y)
     dx *= mask[..., None] / N  # (N, T, V) masked steps get no gradient
     return float(loss), dx

@@ -191,11 +191,13 @@ def lstm_backward(dh, cache: LSTMCache, dh_last=None, dc_last=None):
     dh_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final h
     dc_state = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final c
     if dh_last is not None:
-        dh_state += check_upstream("lstm_backward", "dh_last", dh_last, (N, H), dh.dtype,
-                                   "the final state h_last")
+        dh_state += check_upstream(
+            "lstm_backward", "dh_last", dh_last, (N, H), dh.dtype, "the final state h_last"
+        )
     if dc_last is not None:
-        dc_state += check_upstream("lstm_backward", "dc_last", dc_last, (N, H), dh.dtype,
-                                   "the final state c_last")
+        dc_state += check_upstream(
+            "lstm_backward", "dc_last", dc_last, (N, H), dh.dtype, "the final state c_last"
+        )
     dh0, dc0 = scan_backward(step_backward, dh, (dh_state, dc_state), mask)
 
     # shared weights: sum the per-step gradients with one matmul each

@@ -72,8 +72,9 @@ def rnn_step_backward(dnext_h, cache: RNNStepCache):
     Returns dx (N, D), dprev_h (N, H), dWx (D, H), dWh (H, H), db (H,). Notebook 04.
     """
     cache = check_cache("rnn_step_backward", cache, RNNStepCache, "rnn_step_forward")
-    dnext_h = check_upstream("rnn_step_backward", "dnext_h", dnext_h, cache.next_h.shape,
-                             cache.next_h.dtype)
+    dnext_h = check_upstream(
+        "rnn_step_backward", "dnext_h", dnext_h, cache.next_h.shape, cache.next_h.dtype
+    )
     da = dnext_h * (1 - cache.next_h**2)  # (N, H) backprop through tanh
     dx = da @ cache.Wx.T  # (N, D)
     dprev_h = da @ cache.Wh.T  # (N, H)
@@ -141,8 +142,9 @@ def rnn_backward(dh, cache: RNNCache, dh_last=None):
 
     dstate = np.zeros((N, H), dh.dtype)  # (N, H) gradient of the final state
     if dh_last is not None:  # the final state is the state after the last real step
-        dstate += check_upstream("rnn_backward", "dh_last", dh_last, (N, H), dh.dtype,
-                                 "the final state h_last")
+        dstate += check_upstream(
+            "rnn_backward", "dh_last", dh_last, (N, H), dh.dtype, "the final state h_last"
+        )
     (dh0,) = scan_backward(step_backward, dh, (dstate,), mask)
 
     # shared weights: the per-step gradients summed over N and T, one matmul each

@@ -65,8 +65,10 @@ def pad_sequences(seqs, maxlen=None, padding="pre", truncating="pre", value=0, d
     if maxlen is None:
         maxlen = max(lengths, default=0)
     maxlen = check_count(where, "maxlen", maxlen, minimum=0)
-    if isinstance(value, str) and dtype is not object and not (
-        np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
+    if (
+        isinstance(value, str)
+        and dtype is not object
+        and not (np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_))
     ):
         raise ValueError(f"{where}: a string value needs dtype=object, got dtype {dtype!r}")
 
@@ -75,7 +77,7 @@ def pad_sequences(seqs, maxlen=None, padding="pre", truncating="pre", value=0, d
     for i, s in enumerate(seqs):
         if not len(s):
             continue
-        trunc = s[max(len(s) - maxlen, 0):] if truncating == "pre" else s[:maxlen]
+        trunc = s[max(len(s) - maxlen, 0) :] if truncating == "pre" else s[:maxlen]
         trunc = np.asarray(trunc, dtype=dtype)
         if trunc.shape[1:] != sample_shape:
             raise ValueError(
@@ -155,8 +157,9 @@ def _rng(seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def batches(*arrays, batch_size: int, shuffle: bool = True, seed=0,
-            drop_last: bool = False) -> Iterator:
+def batches(
+    *arrays, batch_size: int, shuffle: bool = True, seed=0, drop_last: bool = False
+) -> Iterator:
     """Yields minibatches of aligned arrays (a tuple, or the array itself when one is given).
 
     The same ``seed`` gives the same order; pass ``seed=epoch`` or one

@@ -33,8 +33,11 @@ def streams(ids, batch_size: int) -> np.ndarray:
     ``L = len(ids) // N`` (the remainder is dropped): row n is the n-th N-th of the text,
     so consecutive windows of a row continue each other and the state can be carried."""
     ids = np.asarray(ids)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
         raise ValueError(f"streams: batch_size should be an integer >= 1, got {batch_size!r}")
     L = len(ids) // batch_size
     if L < 2:
@@ -54,4 +57,4 @@ def stream_windows(ids, batch_size: int, window: int) -> Iterator[tuple[np.ndarr
     L = S.shape[1] - 1  # the last item of a row is only a target
     for start in range(0, L, window):
         stop = min(start + window, L)
-        yield S[:, start:stop], S[:, start + 1:stop + 1]
+        yield S[:, start:stop], S[:, start + 1 : stop + 1]

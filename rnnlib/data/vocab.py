@@ -31,9 +31,17 @@ class Vocab:
     Introduced in notebook 01.
     """
 
-    def __init__(self, texts: Iterable = (), *, level: str = "char", min_count: int = 1,
-                 max_size: int | None = None, reserved: Sequence[str] = ("<pad>", "<unk>"),
-                 extra_reserved: Sequence[str] = (), unk: str | None = "<unk>"):
+    def __init__(
+        self,
+        texts: Iterable = (),
+        *,
+        level: str = "char",
+        min_count: int = 1,
+        max_size: int | None = None,
+        reserved: Sequence[str] = ("<pad>", "<unk>"),
+        extra_reserved: Sequence[str] = (),
+        unk: str | None = "<unk>",
+    ):
         if level not in ("char", "word"):
             raise ValueError(f'Vocab: level should be "char" or "word", got {level!r}')
         self.level = level
@@ -49,8 +57,9 @@ class Vocab:
         counts = Counter()
         for text in texts:
             counts.update(t for t in self.tokenize(text) if t not in specials)
-        ranked = sorted((t for t, c in counts.items() if c >= min_count),
-                        key=lambda t: (-counts[t], t))
+        ranked = sorted(
+            (t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t)
+        )
         if max_size is not None:
             ranked = ranked[: max_size - len(specials)]
         self.reserved = tuple(specials)
@@ -63,9 +72,14 @@ class Vocab:
         self.stoi = {t: i for i, t in enumerate(self.itos)}
 
     @classmethod
-    def from_tokens(cls, tokens: Sequence[str], *, level: str = "char",
-                    reserved: Sequence[str] = ("<pad>", "<unk>"),
-                    unk: str | None = "<unk>") -> Vocab:
+    def from_tokens(
+        cls,
+        tokens: Sequence[str],
+        *,
+        level: str = "char",
+        reserved: Sequence[str] = ("<pad>", "<unk>"),
+        unk: str | None = "<unk>",
+    ) -> Vocab:
         """A vocabulary with exactly these tokens after the reserved ones, in this order."""
         vocab = cls((), level=level, reserved=reserved, unk=unk)
         extra = [t for t in tokens if t not in vocab.stoi]
@@ -124,16 +138,21 @@ class Vocab:
         ids = np.asarray(ids)
         if ids.ndim != 1:
             raise ValueError(f"Vocab.decode: ids should be 1-D, got shape {ids.shape}")
-        ids = token_ids("Vocab.decode", "ids", ids, len(self), f"{len(self)} tokens",
-                        whole_floats=True)
+        ids = token_ids(
+            "Vocab.decode", "ids", ids, len(self), f"{len(self)} tokens", whole_floats=True
+        )
         tokens = [self.itos[i] for i in ids.tolist() if self.itos[i] not in skip]
         if not join:
             return tokens
         return ("" if self.level == "char" else " ").join(tokens)
 
     def to_dict(self) -> dict:
-        return {"level": self.level, "reserved": list(self.reserved), "unk": self.unk,
-                "tokens": list(self.itos)}
+        return {
+            "level": self.level,
+            "reserved": list(self.reserved),
+            "unk": self.unk,
+            "tokens": list(self.itos),
+        }
 
     def to_json(self, path=None) -> str:
         """The vocabulary as JSON text; also written to ``path`` when given."""

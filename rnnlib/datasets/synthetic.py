@@ -26,10 +26,18 @@ def _occurrences(X: np.ndarray, motif: np.ndarray) -> np.ndarray:
     return (view == motif).all(axis=-1)
 
 
-def motif_dataset(n: int, length: int, motif: Sequence[int], vocab_size: int,
-                  positions: Iterable[int] | None = None, seed=0, *,
-                  positive_fraction: float = 0.5, decoys: bool = False,
-                  train_positions: Iterable[int] | None = None):
+def motif_dataset(
+    n: int,
+    length: int,
+    motif: Sequence[int],
+    vocab_size: int,
+    positions: Iterable[int] | None = None,
+    seed=0,
+    *,
+    positive_fraction: float = 0.5,
+    decoys: bool = False,
+    train_positions: Iterable[int] | None = None,
+):
     """Random token sequences labelled by whether they contain a motif (notebook 01).
 
     Background tokens are uniform over ``1 .. vocab_size - 1`` (0 stays free for padding).
@@ -175,8 +183,7 @@ def copy_task_baseline(length: int = 10, n_symbols: int = 8, delay: int = 20) ->
 PAD, BOS, EOS = 0, 1, 2
 
 
-def reverse_task(n: int, min_length: int = 3, max_length: int = 7, n_symbols: int = 8,
-                 seed=0):
+def reverse_task(n: int, min_length: int = 3, max_length: int = 7, n_symbols: int = 8, seed=0):
     """Sequences to reverse: a variable-length many-to-many task for an encoder-decoder
     (Sutskever, Vinyals & Le 2014 reversed the source to ease learning; here the reversal
     is the task itself).

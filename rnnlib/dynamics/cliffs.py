@@ -31,4 +31,3 @@ def cliff_loss(w, b=-2.5, T: int = 50, x0: float = 0.5, target: float = 0.7):
         dw = dw + dx * s
         dx = dx * w * s * (1.0 - s)
     return loss, dw
-

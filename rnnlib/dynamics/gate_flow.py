@@ -34,8 +34,10 @@ def state_gradient_norms(layer, x) -> np.ndarray:
     cell = layer.cell if isinstance(layer, keras.layers.RNN) else layer
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[0] < 1:
-        raise ValueError(f"state_gradient_norms: x should be one sequence (T, D), got shape "
-                         f"{x.shape}; for a batch pass one example, e.g. x[0]")
+        raise ValueError(
+            f"state_gradient_norms: x should be one sequence (T, D), got shape "
+            f"{x.shape}; for a batch pass one example, e.g. x[0]"
+        )
     T, D = x.shape
     H = int(cell.units)
     dtype = str(cell.kernel.dtype)

@@ -101,7 +101,8 @@ def recurrent_matrix(H: int, sigma1: float, seed=0, kind: str = "orthogonal"):
     """
     if kind not in ("orthogonal", "gaussian"):
         raise ValueError(
-            f"recurrent_matrix: kind should be 'orthogonal' or 'gaussian', got {kind!r}")
+            f"recurrent_matrix: kind should be 'orthogonal' or 'gaussian', got {kind!r}"
+        )
     if not sigma1 >= 0:
         raise ValueError(f"recurrent_matrix: sigma1 should be >= 0, got {sigma1}")
     rng = np.random.default_rng(seed)
@@ -113,8 +114,16 @@ def recurrent_matrix(H: int, sigma1: float, seed=0, kind: str = "orthogonal"):
     return sigma1 * Q
 
 
-def lag_profile(sigma1: float, activation_name: str = "tanh", *, H: int = 32, T: int = 60,
-                N: int = 16, input_scale: float = 0.5, seed=0):
+def lag_profile(
+    sigma1: float,
+    activation_name: str = "tanh",
+    *,
+    H: int = 32,
+    T: int = 60,
+    N: int = 16,
+    input_scale: float = 0.5,
+    seed=0,
+):
     """Typical ``||dh_T/dh_{T-k}||`` against the lag k = 0 .. T for a random RNN.
 
     W_h is ``recurrent_matrix(H, sigma1)``, W_x Gaussian with std ``input_scale / sqrt(D)``

@@ -16,8 +16,16 @@ is a parameter (``backward=``), so a notebook can train with its own. Notebook 0
 
 from __future__ import annotations
 
-__all__ = ["CHAR_RNN_PARAMS", "init_char_rnn", "char_rnn_forward", "window_loss_and_grads",
-           "truncated_bptt", "stream_loss", "sample_chars", "train_char_rnn"]
+__all__ = [
+    "CHAR_RNN_PARAMS",
+    "init_char_rnn",
+    "char_rnn_forward",
+    "window_loss_and_grads",
+    "truncated_bptt",
+    "stream_loss",
+    "sample_chars",
+    "train_char_rnn",
+]
 
 import time
 from collections.abc import Callable, Mapping
@@ -39,8 +47,14 @@ def init_char_rnn(V: int, D: int = 32, H: int = 128, seed=0, dtype=np.float32) -
     and zero biases."""
     rng = np.random.default_rng(seed)
     Wh = orthogonal(H, rng)  # (H, H), drawn first: the shipped models were made in this order
-    params = {"E": rng.uniform(-0.05, 0.05, size=(V, D)), "Wx": glorot_uniform(D, H, rng),
-              "Wh": Wh, "b": np.zeros(H), "Wy": glorot_uniform(H, V, rng), "by": np.zeros(V)}
+    params = {
+        "E": rng.uniform(-0.05, 0.05, size=(V, D)),
+        "Wx": glorot_uniform(D, H, rng),
+        "Wh": Wh,
+        "b": np.zeros(H),
+        "Wy": glorot_uniform(H, V, rng),
+        "by": np.zeros(V),
+    }
     return {k: v.astype(dtype) for k, v in params.items()}
 
 
@@ -84,8 +98,7 @@ def window_loss_and_grads(params: Mapping, x, y, h0, backward: Callable = rnn.rn
     return float(loss), grads, rcache.h_last
 
 
-def truncated_bptt(params: Mapping, x, y, h0, window: int,
-                   backward: Callable = rnn.rnn_backward):
+def truncated_bptt(params: Mapping, x, y, h0, window: int, backward: Callable = rnn.rnn_backward):
     """Loss and gradients over long sequences by truncated BPTT with windows of ``window``.
 
     x, y: (N, T) ids; the T steps are cut into windows of ``window`` steps (the last may be
@@ -101,8 +114,9 @@ def truncated_bptt(params: Mapping, x, y, h0, window: int,
     loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, h0
     for start in range(0, T, window):
         stop = min(start + window, T)
-        w_loss, w_grads, h = window_loss_and_grads(params, x[:, start:stop], y[:, start:stop],
-                                                   h, backward)
+        w_loss, w_grads, h = window_loss_and_grads(
+            params, x[:, start:stop], y[:, start:stop], h, backward
+        )
         weight = (stop - start) / T  # this window's share of the characters
         loss += weight * w_loss
         for k in grads:
@@ -118,9 +132,9 @@ def stream_loss(params: Mapping, ids, h0=None, chunk: int = 2000) -> float:
     h = np.zeros((1, H), params["Wh"].dtype) if h0 is None else h0
     total = 0.0
     for start in range(0, len(ids) - 1, chunk):
-        x = ids[None, start:start + chunk]  # (1, T)
-        y = ids[None, start + 1:start + chunk + 1]
-        x = x[:, :y.shape[1]]
+        x = ids[None, start : start + chunk]  # (1, T)
+        y = ids[None, start + 1 : start + chunk + 1]
+        x = x[:, : y.shape[1]]
         logits, h = char_rnn_forward(params, x, h)  # (1, T, V)
         loss, _ = layers.temporal_softmax_loss(logits, y)  # summed over T
         total += loss
@@ -139,14 +153,26 @@ def sample_chars(params: Mapping, prime, length: int, temperature: float = 1.0, 
     out = np.empty(length, np.int64)
     for i in range(length):
         out[i] = sample(logits[0, -1], temperature, rng)  # from the last step's (V,) logits
-        logits, h = char_rnn_forward(params, out[None, i:i + 1], h)
+        logits, h = char_rnn_forward(params, out[None, i : i + 1], h)
     return out
 
 
-def train_char_rnn(params: dict, ids, *, steps: int, batch_size: int = 32, window: int = 50,
-          lr: float = 3e-3, lr_end: float | None = None, clip: float = 5.0,
-          step_fn: Callable | None = None,
-          held_out=None, eval_every: int = 500, seed=0, log: Callable | None = None):
+def train_char_rnn(
+    params: dict,
+    ids,
+    *,
+    steps: int,
+    batch_size: int = 32,
+    window: int = 50,
+    lr: float = 3e-3,
+    lr_end: float | None = None,
+    clip: float = 5.0,
+    step_fn: Callable | None = None,
+    held_out=None,
+    eval_every: int = 500,
+    seed=0,
+    log: Callable | None = None,
+):
     """Trains ``params`` in place with Adam and global-norm clipping over streamed windows.
 
     ids: the training text as ids. The text is cut into ``batch_size`` streams
@@ -187,11 +213,14 @@ def train_char_rnn(params: dict, ids, *, steps: int, batch_size: int = 32, windo
             hist["step"].append(step)
             hist["loss"].append(float(np.mean(losses)))
             hist["norm"].append(float(np.mean(norms)))
-            hist["held_out"].append(stream_loss(params, held_out) if held_out is not None
-                                    else float("nan"))
+            hist["held_out"].append(
+                stream_loss(params, held_out) if held_out is not None else float("nan")
+            )
             hist["seconds"].append(time.perf_counter() - start)
             losses, norms = [], []
             if log is not None:
-                log(f"step {step:5d}  train {hist['loss'][-1]:.3f}  held-out "
-                    f"{hist['held_out'][-1]:.3f}  {hist['seconds'][-1]:.0f} s")
+                log(
+                    f"step {step:5d}  train {hist['loss'][-1]:.3f}  held-out "
+                    f"{hist['held_out'][-1]:.3f}  {hist['seconds'][-1]:.0f} s"
+                )
     return hist

@@ -26,8 +26,7 @@ import numpy as np
 def _ids(where: str, ids, V: int) -> np.ndarray:
     ids = np.asarray(ids)
     if ids.ndim != 1 or not (np.issubdtype(ids.dtype, np.integer)):
-        raise ValueError(f"{where}: ids should be a 1-D integer array, got {ids.dtype} "
-                         f"{ids.shape}")
+        raise ValueError(f"{where}: ids should be a 1-D integer array, got {ids.dtype} {ids.shape}")
     if ids.size and (ids.min() < 0 or ids.max() >= V):
         raise ValueError(f"{where}: ids should be in 0..{V - 1}")
     return ids.astype(np.int64)
@@ -38,7 +37,7 @@ def _codes(ids: np.ndarray, order: int, V: int) -> np.ndarray:
     n = len(ids) - order + 1
     code = np.zeros(max(n, 0), np.int64)
     for j in range(order):
-        code = code * V + ids[j:j + n]
+        code = code * V + ids[j : j + n]
     return code
 
 
@@ -65,8 +64,11 @@ class _Counts:
 def _targets(where: str, ids, V: int, n: int, context) -> tuple[np.ndarray, int]:
     """The ids with their ``n - 1`` characters of context in front, and that prefix length."""
     ids = _ids(where, ids, V)
-    prefix = _ids(where, context if context is not None else [], V)[-(n - 1):] if n > 1 \
+    prefix = (
+        _ids(where, context if context is not None else [], V)[-(n - 1) :]
+        if n > 1
         else np.zeros(0, np.int64)
+    )
     return np.concatenate([prefix, ids]), len(prefix)
 
 
@@ -106,10 +108,10 @@ class AddK:
             if t0 + start >= self.n - 1:
                 break
             order = t0 + start + 1
-            out[t0] = self._logp(full[t0 + start + 1 - order:t0 + start + 1], order)[0]
+            out[t0] = self._logp(full[t0 + start + 1 - order : t0 + start + 1], order)[0]
         t0 = min(max(self.n - 1 - start, 0), T)
         if t0 < T:
-            out[t0:] = self._logp(full[t0 + start - self.n + 1:], self.n)
+            out[t0:] = self._logp(full[t0 + start - self.n + 1 :], self.n)
         return out
 
     def _logp(self, ids: np.ndarray, order: int) -> np.ndarray:
@@ -126,8 +128,9 @@ class AddK:
         return float(-self.log_probs(ids, context).mean())
 
 
-def fit_add_k(train, val, n: int, V: int,
-              ks: Sequence[float] = (1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)) -> AddK:
+def fit_add_k(
+    train, val, n: int, V: int, ks: Sequence[float] = (1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+) -> AddK:
     """Fits add-k models on ``train`` for each k, keeps the k with the lowest loss on
     ``val`` (text that follows ``train``). Returns the chosen model (``model.k``)."""
     losses = {k: AddK(n, V, k).fit(train).loss(val, context=train) for k in ks}
@@ -161,7 +164,7 @@ class KneserNey:
                 full = _Counts(_codes(ids, order, V))
             else:  # lower orders: continuation counts N1+(. w) of each order-gram w
                 higher = np.unique(_codes(ids, order + 1, V))  # distinct (order+1)-grams
-                full = _Counts(higher % V ** order)  # each counts once per left neighbour
+                full = _Counts(higher % V**order)  # each counts once per left neighbour
             self._num[order] = full
             ctx = full.keys // V  # the context of every seen gram
             self._den[order] = _Counts(ctx, full.values)  # sum over x of the counts
@@ -179,7 +182,7 @@ class KneserNey:
         win = np.lib.stride_tricks.sliding_window_view(padded, self.n)[:T]  # (T, n)
         p = np.full(T, 1.0 / self.V)
         for order in range(1, self.n + 1):
-            part = win[:, self.n - order:]  # (T, order)
+            part = win[:, self.n - order :]  # (T, order)
             valid = (part >= 0).all(axis=1)
             code = np.zeros(T, np.int64)
             for j in range(order):
@@ -198,8 +201,9 @@ class KneserNey:
         return float(-self.log_probs(ids, context).mean())
 
 
-def fit_kneser_ney(train, val, n: int, V: int,
-                   ds: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.9)) -> KneserNey:
+def fit_kneser_ney(
+    train, val, n: int, V: int, ds: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.9)
+) -> KneserNey:
     """Fits Kneser-Ney models on ``train`` for each discount, keeps the best on ``val``."""
     losses = {d: KneserNey(n, V, d).fit(train).loss(val, context=train) for d in ds}
     best = min(losses, key=losses.get)

@@ -104,7 +104,7 @@ class NGramSampler:
         for text in texts:
             framed = "^" * k + text + "$"
             for i in range(k, len(framed)):
-                self.table[framed[i - k:i]][framed[i]] += 1
+                self.table[framed[i - k : i]][framed[i]] += 1
         return self
 
     def generate(self, count: int, rng, max_length: int = 40) -> list[str]:
@@ -114,7 +114,7 @@ class NGramSampler:
         for _ in range(int(count)):
             text = "^" * k
             while len(text) - k < max_length:
-                options = self.table[text[len(text) - k:]]
+                options = self.table[text[len(text) - k :]]
                 chars, counts = list(options), np.array(list(options.values()), float)
                 ch = chars[rng.choice(len(chars), p=counts / counts.sum())]
                 if ch == "$":

@@ -38,14 +38,34 @@ def bptt_graph(steps: int = 4, window: int | None = None, ax=None):
     ax = _axes(ax, (1.8 * steps + 1.6, 4.2))
 
     def box(cx, cy, text, face, w=0.8, h=0.55):
-        ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.04",
-                                    facecolor=face, edgecolor="0.25", linewidth=1.1))
+        ax.add_patch(
+            FancyBboxPatch(
+                (cx - w / 2, cy - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.04",
+                facecolor=face,
+                edgecolor="0.25",
+                linewidth=1.1,
+            )
+        )
         ax.text(cx, cy, text, ha="center", va="center", fontsize=11)
 
     def arrow(p, q, color, rad=0.0, style="-|>", lw=1.5, ls="-"):
-        ax.add_patch(FancyArrowPatch(p, q, arrowstyle=style, mutation_scale=13, color=color,
-                                     linewidth=lw, linestyle=ls,
-                                     connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0))
+        ax.add_patch(
+            FancyArrowPatch(
+                p,
+                q,
+                arrowstyle=style,
+                mutation_scale=13,
+                color=color,
+                linewidth=lw,
+                linestyle=ls,
+                connectionstyle=f"arc3,rad={rad}",
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
 
     y_x, y_h, y_l, y_w = 0.0, 1.4, 2.8, -1.2
     xs = [1.8 * k for k in range(1, steps + 1)]
@@ -53,9 +73,17 @@ def bptt_graph(steps: int = 4, window: int | None = None, ax=None):
     if window:
         for s in sorted(starts):
             e = min(s + int(window), steps)
-            ax.add_patch(Rectangle((xs[s] - 0.75, y_x - 0.5), 1.8 * (e - s) - 0.3,
-                                   y_l + 1.0, facecolor="0.93", edgecolor="0.6",
-                                   linestyle="--", zorder=0))
+            ax.add_patch(
+                Rectangle(
+                    (xs[s] - 0.75, y_x - 0.5),
+                    1.8 * (e - s) - 0.3,
+                    y_l + 1.0,
+                    facecolor="0.93",
+                    edgecolor="0.6",
+                    linestyle="--",
+                    zorder=0,
+                )
+            )
     box(0.0, y_h, r"$h_0$", "white", w=0.6)
     box((xs[0] + xs[-1]) / 2, y_w, r"$W_h$ (one matrix, shared)", "#d9e6fb", w=3.6)
     for k, cx in enumerate(xs, start=1):
@@ -69,13 +97,20 @@ def bptt_graph(steps: int = 4, window: int | None = None, ax=None):
         arrow((cx + 0.12, y_l - 0.3), (cx + 0.12, y_h + 0.3), _BWD)  # dL_t/dh_t
         if (k - 1) not in starts:  # the gradient flows back into the previous state
             arrow((cx - 0.42, y_h - 0.1), (prev + 0.42, y_h - 0.1), _BWD)
-        arrow((cx + 0.05, y_h - 0.3), ((xs[0] + xs[-1]) / 2 + 0.25 * (cx - (xs[0] + xs[-1]) / 2),
-                                       y_w + 0.3), _BWD, lw=1.0, ls=":")
+        arrow(
+            (cx + 0.05, y_h - 0.3),
+            ((xs[0] + xs[-1]) / 2 + 0.25 * (cx - (xs[0] + xs[-1]) / 2), y_w + 0.3),
+            _BWD,
+            lw=1.0,
+            ls=":",
+        )
     ax.text(xs[-1] + 0.6, y_l + 0.55, "forward", color=_FWD, fontsize=10, ha="right")
     ax.text(xs[-1] + 0.6, y_l + 0.85, "gradient", color=_BWD, fontsize=10, ha="right")
-    title = ("backpropagation through time" if not window else
-             f"truncated BPTT, windows of {int(window)}: the state is carried, the gradient "
-             "is not")
+    title = (
+        "backpropagation through time"
+        if not window
+        else f"truncated BPTT, windows of {int(window)}: the state is carried, the gradient is not"
+    )
     ax.set_title(title, fontsize=11)
     ax.set_xlim(-0.6, xs[-1] + 0.8)
     ax.set_ylim(y_w - 0.6, y_l + 1.1)
@@ -100,17 +135,36 @@ def dependency_matrix(norms, window: int | None = None, ax=None, title=None, col
     shown = np.where(norms > 0, norms, np.nan)
     finite = shown[np.isfinite(shown)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (1e-3, 1.0)
-    image = ax.imshow(shown, origin="upper", cmap="viridis",
-                      norm=LogNorm(vmin=max(lo, hi * 1e-8), vmax=hi), interpolation="nearest")
+    image = ax.imshow(
+        shown,
+        origin="upper",
+        cmap="viridis",
+        norm=LogNorm(vmin=max(lo, hi * 1e-8), vmax=hi),
+        interpolation="nearest",
+    )
     if window:
         t, s = np.indices((T, T))
         dropped = (s // int(window) < t // int(window)) & (s <= t)
-        ax.imshow(np.where(dropped, 1.0, np.nan), origin="upper", cmap="Greys", vmin=0,
-                  vmax=1.4, alpha=0.75, interpolation="nearest")
+        ax.imshow(
+            np.where(dropped, 1.0, np.nan),
+            origin="upper",
+            cmap="Greys",
+            vmin=0,
+            vmax=1.4,
+            alpha=0.75,
+            interpolation="nearest",
+        )
         kept = float(np.nansum(np.where(dropped, 0, norms)) / max(np.nansum(norms), 1e-300))
-        ax.text(0.98, 0.02, f"window {int(window)}: keeps {kept:.0%} of the total",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+        ax.text(
+            0.98,
+            0.02,
+            f"window {int(window)}: keeps {kept:.0%} of the total",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+        )
     ax.set_xlabel("state step s")
     ax.set_ylabel("loss step t")
     ax.set_title(title or r"$\|\partial L_t / \partial h_s\|$ (grey: cut by truncation)")
@@ -145,9 +199,11 @@ def cost_curves(windows, seconds, megabytes, ax=None, title=None):
     windows = np.asarray(windows, dtype=float)
     seconds, megabytes = np.asarray(seconds, dtype=float), np.asarray(megabytes, dtype=float)
     if not (windows.shape == seconds.shape == megabytes.shape) or windows.ndim != 1:
-        raise ValueError("cost_curves: windows, seconds and megabytes should be 1-D, one "
-                         f"value per window, got {windows.shape}, {seconds.shape}, "
-                         f"{megabytes.shape}")
+        raise ValueError(
+            "cost_curves: windows, seconds and megabytes should be 1-D, one "
+            f"value per window, got {windows.shape}, {seconds.shape}, "
+            f"{megabytes.shape}"
+        )
     ax = _axes(ax, (5.5, 3.3))
     ax.plot(windows, seconds, "o-", color="#1155cc", label="time")
     ax.set_xscale("log", base=2)
@@ -160,23 +216,36 @@ def cost_curves(windows, seconds, megabytes, ax=None, title=None):
     return ax
 
 
-def char_model_curve(history: Mapping, baselines: Mapping[str, float] | None = None, ax=None,
-                     title=None):
+def char_model_curve(
+    history: Mapping, baselines: Mapping[str, float] | None = None, ax=None, title=None
+):
     """Held-out (and training) loss of the character model against training steps, with
     the n-gram baselines as dashed lines. history: ``{"step": [...], "held_out": [...],
     "loss": [...]}`` (:func:`rnnlib.lm.char_rnn.train_char_rnn`)."""
     if "step" not in history or "held_out" not in history:
-        raise ValueError("char_model_curve: history should have 'step' and 'held_out', got "
-                         f"{sorted(history)}")
+        raise ValueError(
+            f"char_model_curve: history should have 'step' and 'held_out', got {sorted(history)}"
+        )
     steps = np.asarray(history["step"], dtype=float)
     ax = _axes(ax, (6.0, 3.8))
     if "loss" in history:
         ax.plot(steps, history["loss"], color="0.6", label="RNN, training windows")
-    ax.plot(steps, history["held_out"], "o-", color="#1155cc", markersize=3,
-            label="RNN, held-out stream")
+    ax.plot(
+        steps,
+        history["held_out"],
+        "o-",
+        color="#1155cc",
+        markersize=3,
+        label="RNN, held-out stream",
+    )
     for i, (name, value) in enumerate((baselines or {}).items()):
-        ax.axhline(float(value), linestyle="--", color=f"C{i + 1}", linewidth=1.2,
-                   label=f"{name}: {float(value):.2f}")
+        ax.axhline(
+            float(value),
+            linestyle="--",
+            color=f"C{i + 1}",
+            linewidth=1.2,
+            label=f"{name}: {float(value):.2f}",
+        )
     ax.set_xlabel("training step (one window of 32 × 50 characters)")
     ax.set_ylabel("nats per character")
     ax.set_title(title or "character model on Lady Susan")

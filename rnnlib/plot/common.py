@@ -25,8 +25,20 @@ def _axes(ax, figsize):
     return ax
 
 
-def heatmap(values, ax=None, xlabel="time step t", ylabel="hidden unit", title=None, *,
-            sample=0, t=None, cmap=None, vmin=None, vmax=None, colorbar=True):
+def heatmap(
+    values,
+    ax=None,
+    xlabel="time step t",
+    ylabel="hidden unit",
+    title=None,
+    *,
+    sample=0,
+    t=None,
+    cmap=None,
+    vmin=None,
+    vmax=None,
+    colorbar=True,
+):
     """Heatmap of a sequence of vectors with time across and units down.
 
     values: ``(T, H)``, or a batch ``(N, T, H)`` of which ``sample`` is shown.
@@ -51,8 +63,14 @@ def heatmap(values, ax=None, xlabel="time step t", ylabel="hidden unit", title=N
         vmin = -limit if signed else 0.0
     if vmax is None:
         vmax = limit
-    image = ax.imshow(arr.T, aspect="auto", interpolation="nearest",
-                      cmap=cmap or ("RdBu_r" if signed else "viridis"), vmin=vmin, vmax=vmax)
+    image = ax.imshow(
+        arr.T,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=cmap or ("RdBu_r" if signed else "viridis"),
+        vmin=vmin,
+        vmax=vmax,
+    )
     if t is not None:
         if not 0 <= int(t) < T:
             raise ValueError(f"heatmap: t should be in [0, {T - 1}], got {t}")
@@ -80,8 +98,18 @@ def _curves(history) -> dict:
     return {"loss": arr}
 
 
-def loss_curve(history, ax=None, keys=None, *, baseline=None, baseline_label="baseline",
-               logy=False, title=None, xlabel="epoch", ylabel="loss"):
+def loss_curve(
+    history,
+    ax=None,
+    keys=None,
+    *,
+    baseline=None,
+    baseline_label="baseline",
+    logy=False,
+    title=None,
+    xlabel="epoch",
+    ylabel="loss",
+):
     """Training curves against epoch (1, 2, ...), with an optional horizontal baseline.
 
     history: a Keras History, a dict ``{"loss": [...], "val_loss": [...]}`` or a list.
@@ -96,8 +124,13 @@ def loss_curve(history, ax=None, keys=None, *, baseline=None, baseline_label="ba
         raise ValueError(f"loss_curve: no curve named {missing}; the history has {list(curves)}")
     ax = _axes(ax, (5.0, 3.2))
     for k in keys:
-        ax.plot(np.arange(1, len(curves[k]) + 1), curves[k], marker="o" if len(curves[k]) < 30
-                else None, markersize=3, label=k)
+        ax.plot(
+            np.arange(1, len(curves[k]) + 1),
+            curves[k],
+            marker="o" if len(curves[k]) < 30 else None,
+            markersize=3,
+            label=k,
+        )
     if baseline is not None:
         ax.axhline(float(baseline), color="0.4", linestyle="--", label=baseline_label)
     if logy:
@@ -111,8 +144,16 @@ def loss_curve(history, ax=None, keys=None, *, baseline=None, baseline_label="ba
     return ax
 
 
-def sequence_bars(values, ax=None, *, highlight=None, labels=None, title=None,
-                  xlabel="time step t", ylabel="value"):
+def sequence_bars(
+    values,
+    ax=None,
+    *,
+    highlight=None,
+    labels=None,
+    title=None,
+    xlabel="time step t",
+    ylabel="value",
+):
     """One sequence as bars over time, some steps highlighted (e.g. the adding problem's
     marked values or a motif's tokens).
 
@@ -137,13 +178,24 @@ def sequence_bars(values, ax=None, *, highlight=None, labels=None, title=None,
     if labels is not None and len(labels) != T:
         raise ValueError(f"sequence_bars: {len(labels)} labels for {T} steps")
     ax = _axes(ax, (min(12.0, 1.5 + 0.35 * T), 2.8))
-    bars = ax.bar(np.arange(T), values, color=np.where(marked, _HIGHLIGHT, _BAR),
-                  edgecolor="0.3", linewidth=0.5)
+    bars = ax.bar(
+        np.arange(T),
+        values,
+        color=np.where(marked, _HIGHLIGHT, _BAR),
+        edgecolor="0.3",
+        linewidth=0.5,
+    )
     if labels is not None:
         for bar, text in zip(bars, labels, strict=True):
-            ax.annotate(str(text), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=8)
+            ax.annotate(
+                str(text),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
     ax.set_xlim(-0.6, T - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -163,8 +215,10 @@ class Table:
         widths = [max(len(r[j]) for r in cells) for j in range(len(self.header))]
 
         def line(r):
-            return "  ".join(c.ljust(w) if j == 0 else c.rjust(w)
-                             for j, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+            return "  ".join(
+                c.ljust(w) if j == 0 else c.rjust(w)
+                for j, (c, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
 
         out = [line(self.header), "  ".join("-" * w for w in widths)]
         out += [line(r) for r in self.rows]
@@ -182,8 +236,9 @@ class Table:
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def accuracy_table(results: Mapping, *, digits: int = 3, title: str | None = None,
-                   row_name: str = "model") -> Table:
+def accuracy_table(
+    results: Mapping, *, digits: int = 3, title: str | None = None, row_name: str = "model"
+) -> Table:
     """A table of results, e.g. ``{"MLP": {"seen": 0.99, "unseen": 0.51}, "RNN": {...}}``.
 
     results: ``{row: {column: value}}`` (columns in order of first appearance; a missing
@@ -193,7 +248,7 @@ def accuracy_table(results: Mapping, *, digits: int = 3, title: str | None = Non
         raise ValueError("accuracy_table: results should be a non-empty dict {row: {col: value}}")
     columns: list[str] = []
     for v in results.values():
-        for c in (v if isinstance(v, Mapping) else {"value": v}):
+        for c in v if isinstance(v, Mapping) else {"value": v}:
             if c not in columns:
                 columns.append(c)
 

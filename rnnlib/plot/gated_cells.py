@@ -15,12 +15,23 @@ import numpy as np
 from rnnlib.plot.common import _axes
 
 GATE_LABELS = {
-    "i": "input gate $i_t$", "f": "forget gate $f_t$", "o": "output gate $o_t$",
-    "c": r"candidate $\tilde c_t$", "z": "update gate $z_t$", "r": "reset gate $r_t$",
+    "i": "input gate $i_t$",
+    "f": "forget gate $f_t$",
+    "o": "output gate $o_t$",
+    "c": r"candidate $\tilde c_t$",
+    "z": "update gate $z_t$",
+    "r": "reset gate $r_t$",
     "h": r"candidate $\tilde h_t$",
 }
-_COLOURS = {"i": "#3d85c6", "f": "#e06666", "o": "#6aa84f", "c": "#8e7cc3",
-            "z": "#e69138", "r": "#45818e", "h": "#8e7cc3"}
+_COLOURS = {
+    "i": "#3d85c6",
+    "f": "#e06666",
+    "o": "#6aa84f",
+    "c": "#8e7cc3",
+    "z": "#e69138",
+    "r": "#45818e",
+    "h": "#8e7cc3",
+}
 
 
 def _one_sequence(where: str, name: str, values) -> np.ndarray:
@@ -28,20 +39,26 @@ def _one_sequence(where: str, name: str, values) -> np.ndarray:
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
-        raise ValueError(f"{where}: {name} should be one sequence (T, H), got shape {arr.shape}; "
-                         "for a batch pass one example, e.g. gates[0]")
+        raise ValueError(
+            f"{where}: {name} should be one sequence (T, H), got shape {arr.shape}; "
+            "for a batch pass one example, e.g. gates[0]"
+        )
     return arr
 
 
 def _check_gates(where: str, gates) -> dict[str, np.ndarray]:
     if not isinstance(gates, Mapping) or not gates:
-        raise ValueError(f"{where}: gates should be a non-empty dict {{name: (T, H) array}}, "
-                         f"e.g. {{'i': i, 'f': f, 'o': o}}")
+        raise ValueError(
+            f"{where}: gates should be a non-empty dict {{name: (T, H) array}}, "
+            f"e.g. {{'i': i, 'f': f, 'o': o}}"
+        )
     out = {str(k): _one_sequence(where, f"gates[{k!r}]", v) for k, v in gates.items()}
     shapes = {v.shape for v in out.values()}
     if len(shapes) != 1:
-        raise ValueError(f"{where}: every gate should have the same shape (T, H), got "
-                         + ", ".join(f"{k}: {v.shape}" for k, v in out.items()))
+        raise ValueError(
+            f"{where}: every gate should have the same shape (T, H), got "
+            + ", ".join(f"{k}: {v.shape}" for k, v in out.items())
+        )
     return out
 
 
@@ -54,8 +71,9 @@ def gate_heatmap(values, ax=None, *, gate="f", t=None, unit=None, colorbar=True,
     arr = _one_sequence("gate_heatmap", "values", values)
     T, H = arr.shape
     ax = _axes(ax, (min(12.0, 3.0 + 0.05 * T), min(5.0, 1.5 + 0.15 * H)))
-    image = ax.imshow(arr.T, aspect="auto", interpolation="nearest", cmap="magma",
-                      vmin=0.0, vmax=1.0)
+    image = ax.imshow(
+        arr.T, aspect="auto", interpolation="nearest", cmap="magma", vmin=0.0, vmax=1.0
+    )
     if t is not None:
         if not 0 <= int(t) < T:
             raise ValueError(f"gate_heatmap: t should be in [0, {T - 1}], got {t}")
@@ -91,8 +109,13 @@ def gate_traces(gates, unit=0, ax=None, *, t=None, markers=None, title=None):
             raise ValueError(f"gate_traces: markers should have shape ({T},), got {markers.shape}")
         ax.bar(steps, markers, width=1.0, color="#cccccc", label="input marker", zorder=0)
     for name, values in gates.items():
-        ax.plot(steps, values[:, int(unit)], color=_COLOURS.get(name), linewidth=1.5,
-                label=GATE_LABELS.get(name, name))
+        ax.plot(
+            steps,
+            values[:, int(unit)],
+            color=_COLOURS.get(name),
+            linewidth=1.5,
+            label=GATE_LABELS.get(name, name),
+        )
     if t is not None:
         if not 0 <= int(t) < T:
             raise ValueError(f"gate_traces: t should be in [0, {T - 1}], got {t}")
@@ -123,8 +146,10 @@ def gradient_by_lag(norms, ax=None, *, title=None, floor=1e-30):
             vals = np.asarray(value, dtype=float).ravel()
             lags = np.arange(len(vals))[::-1]  # state t = 0 .. T-1 has lag T-1 .. 0
         if lags.shape != vals.shape or vals.size == 0:
-            raise ValueError(f"gradient_by_lag: norms[{name!r}] should be a non-empty 1-D array "
-                             f"(or matching lags and values), got {vals.shape} values")
+            raise ValueError(
+                f"gradient_by_lag: norms[{name!r}] should be a non-empty 1-D array "
+                f"(or matching lags and values), got {vals.shape} values"
+            )
         order = np.argsort(lags)
         ax.semilogy(lags[order], np.maximum(vals[order], floor), label=str(name), linewidth=1.8)
     ax.set_xlabel(r"lag $T - t$ (steps back from the end)")
@@ -150,9 +175,17 @@ def lstm_cell_diagram(ax=None, *, cell="lstm"):
     def box(x, y, text, colour, w=1.1, h=0.7):
         from matplotlib.patches import FancyBboxPatch
 
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h,
-                                    boxstyle="round,pad=0.05", facecolor=colour,
-                                    edgecolor="black", alpha=0.9))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.05",
+                facecolor=colour,
+                edgecolor="black",
+                alpha=0.9,
+            )
+        )
         ax.text(x, y, text, ha="center", va="center", fontsize=11)
 
     def op(x, y, text):
@@ -162,15 +195,26 @@ def lstm_cell_diagram(ax=None, *, cell="lstm"):
         ax.text(x, y, text, ha="center", va="center", fontsize=13, zorder=4)
 
     def arrow(x0, y0, x1, y1, **kw):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops={"arrowstyle": "->", "lw": kw.get("lw", 1.2),
-                                "color": kw.get("color", "black")})
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops={
+                "arrowstyle": "->",
+                "lw": kw.get("lw", 1.2),
+                "color": kw.get("color", "black"),
+            },
+        )
 
     top = 5.0
     if cell == "lstm":
         state_in, state_out = r"$c_{t-1}$", r"$c_t$"
-        gates = [("f", 2.5, r"$\sigma$"), ("i", 4.5, r"$\sigma$"), ("c", 5.9, "tanh"),
-                 ("o", 7.5, r"$\sigma$")]
+        gates = [
+            ("f", 2.5, r"$\sigma$"),
+            ("i", 4.5, r"$\sigma$"),
+            ("c", 5.9, "tanh"),
+            ("o", 7.5, r"$\sigma$"),
+        ]
     else:
         state_in, state_out = r"$h_{t-1}$", r"$h_t$"
         gates = [("z", 2.5, r"$\sigma$"), ("r", 4.5, r"$\sigma$"), ("h", 5.9, "tanh")]
@@ -183,8 +227,13 @@ def lstm_cell_diagram(ax=None, *, cell="lstm"):
     for name, x, act in gates:
         box(x, 2.6, f"{name}: {act}", _COLOURS[name])
         arrow(x, 1.2, x, 2.2)
-    ax.text(5.0, 0.6, r"$x_t W_x + h_{t-1} W_h + b$  (one matmul, split into gate blocks)",
-            ha="center", fontsize=10)
+    ax.text(
+        5.0,
+        0.6,
+        r"$x_t W_x + h_{t-1} W_h + b$  (one matmul, split into gate blocks)",
+        ha="center",
+        fontsize=10,
+    )
     if cell == "lstm":
         arrow(2.5, 2.95, 2.5, top - 0.3)  # f scales c_{t-1}
         op(5.2, 3.9, r"$\times$")  # i * candidate
@@ -197,8 +246,11 @@ def lstm_cell_diagram(ax=None, *, cell="lstm"):
         ax.text(8.75, 4.45, "tanh", fontsize=9)
         arrow(8.9, 3.9, 9.7, 3.2)
         ax.text(9.1, 2.8, r"$h_t$", fontsize=12)
-        ax.set_title(r"LSTM: $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$, "
-                     r"$h_t = o_t \odot \tanh(c_t)$", fontsize=11)
+        ax.set_title(
+            r"LSTM: $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$, "
+            r"$h_t = o_t \odot \tanh(c_t)$",
+            fontsize=11,
+        )
     else:
         arrow(2.5, 2.95, 2.5, top - 0.3)  # z scales h_{t-1}
         arrow(4.5, 2.95, 5.6, 2.75)  # r feeds the candidate
@@ -206,6 +258,5 @@ def lstm_cell_diagram(ax=None, *, cell="lstm"):
         arrow(5.9, 2.95, 5.9, 3.6)
         arrow(5.9, 4.2, 5.9, top - 0.3)
         ax.text(6.3, 3.8, r"$1 - z_t$", fontsize=9)
-        ax.set_title(r"GRU: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$",
-                     fontsize=11)
+        ax.set_title(r"GRU: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$", fontsize=11)
     return ax

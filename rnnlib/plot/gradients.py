@@ -14,8 +14,14 @@ import numpy as np
 from rnnlib.plot.common import _axes
 
 
-def lag_norms(profiles: Mapping[str, np.ndarray], ax=None, *,
-              bounds: Mapping[str, float] | None = None, title=None, ylim=(1e-12, 1e6)):
+def lag_norms(
+    profiles: Mapping[str, np.ndarray],
+    ax=None,
+    *,
+    bounds: Mapping[str, float] | None = None,
+    title=None,
+    ylim=(1e-12, 1e6),
+):
     """Gradient norm ``||dh_T/dh_{T-k}||`` against the lag k, on a log scale.
 
     profiles: label -> norms by lag, (K,) with entry k at lag k (entry 0 is 1).
@@ -26,13 +32,20 @@ def lag_norms(profiles: Mapping[str, np.ndarray], ax=None, *,
     for label, norms in profiles.items():
         norms = np.asarray(norms, dtype=float)
         if norms.ndim != 1:
-            raise ValueError(f"lag_norms: the norms of {label!r} should be 1-D (by lag), got "
-                             f"shape {norms.shape}")
+            raise ValueError(
+                f"lag_norms: the norms of {label!r} should be 1-D (by lag), got shape {norms.shape}"
+            )
         lags = np.arange(len(norms))
         (line,) = ax.semilogy(lags, np.where(norms > 0, norms, np.nan), label=label)
         if bounds and label in bounds:
-            ax.semilogy(lags, float(bounds[label]) ** lags, linestyle="--", linewidth=1,
-                        color=line.get_color(), label=f"bound ({bounds[label]:.3g})$^k$")
+            ax.semilogy(
+                lags,
+                float(bounds[label]) ** lags,
+                linestyle="--",
+                linewidth=1,
+                color=line.get_color(),
+                label=f"bound ({bounds[label]:.3g})$^k$",
+            )
     ax.set_xlabel("lag k = T - t (steps back in time)")
     ax.set_ylabel(r"$\|\partial h_T / \partial h_{T-k}\|_2$")
     if ylim is not None:
@@ -49,8 +62,10 @@ def cliff(w, loss, grad, ax=None, *, title=None):
     the cliff of Pascanu et al. 2013. w, loss, grad: (K,). Returns the loss axes. Notebook 05."""
     w, loss, grad = (np.asarray(v, dtype=float) for v in (w, loss, grad))
     if not w.shape == loss.shape == grad.shape or w.ndim != 1:
-        raise ValueError(f"cliff: w, loss and grad should be 1-D of one length, got shapes "
-                         f"{w.shape}, {loss.shape}, {grad.shape}")
+        raise ValueError(
+            f"cliff: w, loss and grad should be 1-D of one length, got shapes "
+            f"{w.shape}, {loss.shape}, {grad.shape}"
+        )
     ax = _axes(ax, (7, 3.5))
     ax.plot(w, loss, color="tab:blue")
     ax.set_xlabel("recurrent weight w")
@@ -94,11 +109,17 @@ def adding_results(runs, ax=None, *, baseline: float = 1 / 6, title=None):
     models = sorted({r["model"] for r in runs})
     for model in models:
         Ts = sorted({r["T"] for r in runs if r["model"] == model})
-        mses = [np.median([r["mse"] for r in runs if r["model"] == model and r["T"] == T])
-                for T in Ts]
+        mses = [
+            np.median([r["mse"] for r in runs if r["model"] == model and r["T"] == T]) for T in Ts
+        ]
         ax.semilogy(Ts, mses, marker="o", label=model)
-    ax.axhline(baseline, color="black", linestyle="--", linewidth=1,
-               label=f"predict the mean ({baseline:.3f})")
+    ax.axhline(
+        baseline,
+        color="black",
+        linestyle="--",
+        linewidth=1,
+        label=f"predict the mean ({baseline:.3f})",
+    )
     ax.set_xlabel("sequence length T")
     ax.set_ylabel("held-out MSE")
     ax.legend(fontsize="small")

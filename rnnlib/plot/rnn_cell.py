@@ -46,21 +46,45 @@ def unrolled_graph(steps=4, ax=None, folded=True, output=True):
     ax = _axes(ax, (1.9 * steps + (3.2 if folded else 1.2), 4.4 if output else 3.4))
 
     def box(cx, cy, text, face, w=0.9, h=0.6):
-        ax.add_patch(FancyBboxPatch(
-            (cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.04",
-            facecolor=face, edgecolor="0.25", linewidth=1.2,
-        ))
+        ax.add_patch(
+            FancyBboxPatch(
+                (cx - w / 2, cy - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.04",
+                facecolor=face,
+                edgecolor="0.25",
+                linewidth=1.2,
+            )
+        )
         ax.text(cx, cy, text, ha="center", va="center", fontsize=12)
 
     def arrow(p, q, color, label=None, label_at=None, rad=0.0):
-        ax.add_patch(FancyArrowPatch(
-            p, q, arrowstyle="-|>", mutation_scale=14, color=color, linewidth=1.6,
-            connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0,
-        ))
+        ax.add_patch(
+            FancyArrowPatch(
+                p,
+                q,
+                arrowstyle="-|>",
+                mutation_scale=14,
+                color=color,
+                linewidth=1.6,
+                connectionstyle=f"arc3,rad={rad}",
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
         if label:
             x, y = label_at if label_at else ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
-            ax.text(x, y, label, color=color, fontsize=11, ha="center", va="center",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+            ax.text(
+                x,
+                y,
+                label,
+                color=color,
+                fontsize=11,
+                ha="center",
+                va="center",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+            )
 
     def bias(cx, cy, label):
         """A bias entering the box centred at (cx, cy) from its lower right."""
@@ -96,8 +120,13 @@ def unrolled_graph(steps=4, ax=None, folded=True, output=True):
         box(cx, y_in, rf"$x_{{{k}}}$", _INPUT)
         box(cx, y_h, rf"$h_{{{k}}}$", _STATE)
         arrow((cx, y_in + 0.32), (cx, y_h - 0.32), _WX, r"$W_x$", (cx - 0.3, 0.75))
-        arrow((prev + (0.38 if k == 1 else 0.48), y_h), (cx - 0.48, y_h), _WH, r"$W_h$",
-              ((prev + cx) / 2, y_h + 0.3))
+        arrow(
+            (prev + (0.38 if k == 1 else 0.48), y_h),
+            (cx - 0.48, y_h),
+            _WH,
+            r"$W_h$",
+            ((prev + cx) / 2, y_h + 0.3),
+        )
         bias(cx, y_h, r"$b$")
         if output:
             box(cx, y_out, rf"$y_{{{k}}}$", _OUTPUT)
@@ -105,14 +134,16 @@ def unrolled_graph(steps=4, ax=None, folded=True, output=True):
             bias(cx, y_out, r"$b_y$")
         else:
             arrow((cx, y_h + 0.32), (cx, y_out - 0.2), "0.4")
-            ax.text(cx, y_out, rf"$y_{{{k}}}$", ha="center", va="bottom", fontsize=11,
-                    color="0.3")
+            ax.text(cx, y_out, rf"$y_{{{k}}}$", ha="center", va="bottom", fontsize=11, color="0.3")
         prev = cx
     shared = r"$W_x$, $W_h$, $b$" + (r", $W_y$ and $b_y$" if output else "")
     ax.text(
-        (xs[0] + xs[-1]) / 2, -0.85,
+        (xs[0] + xs[-1]) / 2,
+        -0.85,
         f"the same {shared} at every step: shared weights",
-        ha="center", va="center", fontsize=11,
+        ha="center",
+        va="center",
+        fontsize=11,
     )
     ax.set_xlim(-0.8 if folded else left - 0.6, xs[-1] + 1.2)
     ax.set_ylim(-1.2, top + 0.2)
@@ -146,8 +177,17 @@ def hidden_state_heatmap(h, t=None, ax=None, step_labels=None, unit_labels=None,
     if t is not None:
         if not 0 <= int(t) < T:
             raise ValueError(f"hidden_state_heatmap: t should be in [0, {T - 1}], got {t}")
-        ax.add_patch(Rectangle((int(t) - 0.5, -0.5), 1, H, fill=False, edgecolor="black",
-                               linewidth=2.5, label=f"t = {int(t)}"))
+        ax.add_patch(
+            Rectangle(
+                (int(t) - 0.5, -0.5),
+                1,
+                H,
+                fill=False,
+                edgecolor="black",
+                linewidth=2.5,
+                label=f"t = {int(t)}",
+            )
+        )
     if colorbar:
         ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.02, label=r"$h_t$ (tanh)")
     return ax
@@ -190,17 +230,19 @@ def embedding_lookup(ids, E, axes=None, token_labels=None, vocab_labels=None):
     ids = np.asarray(ids)
     E = np.asarray(E, dtype=float)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"embedding_lookup: ids should be a 1-D integer array (T,), got "
-                         f"{ids.dtype} of shape {ids.shape}")
+        raise ValueError(
+            f"embedding_lookup: ids should be a 1-D integer array (T,), got "
+            f"{ids.dtype} of shape {ids.shape}"
+        )
     if E.ndim != 2:
         raise ValueError(f"embedding_lookup: E should have shape (V, D), got {E.shape}")
     V, D = E.shape
     if ids.size and (ids.min() < 0 or ids.max() >= V):
-        raise ValueError(f"embedding_lookup: ids should be in [0, {V - 1}], "
-                         f"got {ids.min()}..{ids.max()}")
+        raise ValueError(
+            f"embedding_lookup: ids should be in [0, {V - 1}], got {ids.min()}..{ids.max()}"
+        )
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(11, 3.4),
-                               gridspec_kw={"width_ratios": [V, D + 1, D]})
+        _, axes = plt.subplots(1, 3, figsize=(11, 3.4), gridspec_kw={"width_ratios": [V, D + 1, D]})
     ax_hot, ax_w, ax_out = axes
     one_hot = np.eye(V)[ids]  # (T, V)
     scale = max(float(np.abs(E).max()), 1e-9)
@@ -221,8 +263,9 @@ def embedding_lookup(ids, E, axes=None, token_labels=None, vocab_labels=None):
         ax_hot.set_xticks(range(V))
         ax_hot.set_xticklabels([repr(label) for label in vocab_labels])
     for row in sorted(set(ids.tolist())):
-        ax_w.add_patch(Rectangle((-0.5, row - 0.5), D, 1, fill=False, edgecolor="black",
-                                 linewidth=2))
+        ax_w.add_patch(
+            Rectangle((-0.5, row - 0.5), D, 1, fill=False, edgecolor="black", linewidth=2)
+        )
     ax_out.imshow(E[ids], cmap="RdBu_r", vmin=-scale, vmax=scale, aspect="auto")
     ax_out.set_title(f"one-hot @ E = E[ids]  ({len(ids)}, {D})\ndense")
     ax_out.set_xlabel("embedding dim")
@@ -244,13 +287,22 @@ def unit_response(x, h, ax=None, title=None):
     x = np.asarray(x, dtype=float)
     h = np.asarray(h, dtype=float)
     if x.ndim != 1 or h.shape != x.shape:
-        raise ValueError(f"unit_response: x and h should be two (T,) arrays of the same length, "
-                         f"got shapes {x.shape} and {h.shape}")
+        raise ValueError(
+            f"unit_response: x and h should be two (T,) arrays of the same length, "
+            f"got shapes {x.shape} and {h.shape}"
+        )
     ax = _axes(ax, (6, 3))
     steps = np.arange(1, len(x) + 1)
     scale = max(1.0, float(np.abs(x).max()) if x.size else 1.0)
-    ax.bar(steps, x / scale, width=0.6, color=_INPUT, edgecolor="0.5", linewidth=0.5,
-           label="input $x_t$" + ("" if scale == 1.0 else f" (/ {scale:g})"))
+    ax.bar(
+        steps,
+        x / scale,
+        width=0.6,
+        color=_INPUT,
+        edgecolor="0.5",
+        linewidth=0.5,
+        label="input $x_t$" + ("" if scale == 1.0 else f" (/ {scale:g})"),
+    )
     ax.plot(steps, h, "o-", color=_WH, markersize=3.5, linewidth=1.8, label="state $h_t$")
     ax.axhline(0, color="0.6", linewidth=0.8)
     ax.set_ylim(-1.1, 1.1)
@@ -275,11 +327,17 @@ def unit_map(w_h, b, fixed=None, ax=None):
     fixed = fixed_points(w_h, b) if fixed is None else fixed
     hs = np.linspace(-1, 1, 201)
     ax.plot(hs, hs, color="0.6", linewidth=1, linestyle="--", label="$h_t = h_{t-1}$")
-    ax.plot(hs, np.tanh(w_h * hs + b), color=_WH, linewidth=1.8,
-            label=r"$\tanh(w_h h_{t-1} + b)$")
+    ax.plot(hs, np.tanh(w_h * hs + b), color=_WH, linewidth=1.8, label=r"$\tanh(w_h h_{t-1} + b)$")
     for h_star, stable in fixed:
-        ax.plot([h_star], [h_star], "o", markersize=8, color=_WH,
-                markerfacecolor=_WH if stable else "white", markeredgewidth=1.5)
+        ax.plot(
+            [h_star],
+            [h_star],
+            "o",
+            markersize=8,
+            color=_WH,
+            markerfacecolor=_WH if stable else "white",
+            markeredgewidth=1.5,
+        )
     ax.set_xlim(-1.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.set_aspect("equal")

@@ -17,8 +17,9 @@ _PAD = "#eeeeee"  # padded (masked) entries
 _MODEL_COLOURS = ("#3d85c6", "#e06666", "#6aa84f", "#8e7cc3")
 
 
-def sequence_matrix(matrix, row_labels=None, col_labels=None, ax=None, title=None,
-                    annotate=None, cmap=None):
+def sequence_matrix(
+    matrix, row_labels=None, col_labels=None, ax=None, title=None, annotate=None, cmap=None
+):
     """Heat map of one sequence of vectors, one row per time step.
 
     matrix: (T, D) array, e.g. one-hot rows (T, V) or dense embeddings (T, d).
@@ -44,8 +45,15 @@ def sequence_matrix(matrix, row_labels=None, col_labels=None, ax=None, title=Non
                 value = matrix[t, d]
                 text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
                 dark = abs(value) > 0.6 * limit
-                ax.text(d, t, text, ha="center", va="center", fontsize=8,
-                        color="white" if dark else "black")
+                ax.text(
+                    d,
+                    t,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if dark else "black",
+                )
     ax.set_yticks(range(T))
     ax.set_yticklabels(row_labels if row_labels is not None else range(T))
     ax.set_xticks(range(D))
@@ -73,12 +81,20 @@ def padded_batch(X, mask, ax=None, title=None):
         )
     N, T = X.shape
     ax = _axes(ax, (max(3.0, 0.5 * T + 1.0), max(1.5, 0.45 * N + 0.8)))
-    ax.imshow(mask.astype(float), cmap=ListedColormap([_PAD, "#cfe2f3"]), vmin=0, vmax=1,
-              aspect="auto")
+    ax.imshow(
+        mask.astype(float), cmap=ListedColormap([_PAD, "#cfe2f3"]), vmin=0, vmax=1, aspect="auto"
+    )
     for n in range(N):
         for t in range(T):
-            ax.text(t, n, str(X[n, t]), ha="center", va="center", fontsize=9,
-                    color="black" if mask[n, t] else "#999999")
+            ax.text(
+                t,
+                n,
+                str(X[n, t]),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="black" if mask[n, t] else "#999999",
+            )
     ax.set_xticks(range(T))
     ax.set_yticks(range(N))
     ax.set_xlabel("position (array index; step t = index + 1)")
@@ -102,8 +118,9 @@ def motif_sequence(sequence, position, motif_length, ax=None, token_labels=None,
     ax = _axes(ax, (max(4.0, 0.4 * T), 1.0))
     for t, token in enumerate(sequence):
         inside = position is not None and position <= t < position + motif_length
-        ax.add_patch(Rectangle((t, 0), 1, 1, facecolor=_MOTIF if inside else "white",
-                               edgecolor="#666666"))
+        ax.add_patch(
+            Rectangle((t, 0), 1, 1, facecolor=_MOTIF if inside else "white", edgecolor="#666666")
+        )
         label = token_labels[token] if token_labels is not None else str(token)
         ax.text(t + 0.5, 0.5, label, ha="center", va="center", fontsize=9)
     ax.set_xlim(0, T)
@@ -128,8 +145,9 @@ def accuracy_by_position(positions, accuracies, train_positions=None, ax=None, t
     ax = _axes(ax, (7.0, 3.2))
     if train_positions is not None:
         for i, p in enumerate(sorted(set(np.asarray(train_positions).tolist()))):
-            ax.axvspan(p - 0.5, p + 0.5, color=_SEEN, lw=0,
-                       label="seen in training" if i == 0 else None)
+            ax.axvspan(
+                p - 0.5, p + 0.5, color=_SEEN, lw=0, label="seen in training" if i == 0 else None
+            )
     for i, (name, acc) in enumerate(accuracies.items()):
         colour = _MODEL_COLOURS[i % len(_MODEL_COLOURS)]
         acc = np.asarray(acc, dtype=float)
@@ -162,8 +180,13 @@ def motif_probabilities(probabilities, threshold=0.5, ax=None, title=None):
     colours = [_MODEL_COLOURS[i % len(_MODEL_COLOURS)] for i in range(len(names))]
     bars = ax.barh(names, values, color=colours)
     for bar, value in zip(bars, values, strict=True):
-        ax.text(min(value + 0.02, 0.9), bar.get_y() + bar.get_height() / 2, f"{value:.2f}",
-                va="center", fontsize=9)
+        ax.text(
+            min(value + 0.02, 0.9),
+            bar.get_y() + bar.get_height() / 2,
+            f"{value:.2f}",
+            va="center",
+            fontsize=9,
+        )
     ax.axvline(threshold, color="#333333", ls="--", lw=1)
     ax.set_xlim(0, 1)
     ax.invert_yaxis()

@@ -25,17 +25,37 @@ TOPOLOGIES = {
 def _box(ax, cx, cy, text, face, w=0.7, h=0.5):
     from matplotlib.patches import FancyBboxPatch
 
-    ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.03",
-                                facecolor=face, edgecolor="0.3", linewidth=1.0))
+    ax.add_patch(
+        FancyBboxPatch(
+            (cx - w / 2, cy - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.03",
+            facecolor=face,
+            edgecolor="0.3",
+            linewidth=1.0,
+        )
+    )
     ax.text(cx, cy, text, ha="center", va="center", fontsize=9)
 
 
 def _arrow(ax, p, q, color="0.35", style="-|>", rad=0.0, dashed=False):
     from matplotlib.patches import FancyArrowPatch
 
-    ax.add_patch(FancyArrowPatch(p, q, arrowstyle=style, mutation_scale=10, color=color,
-                                 linewidth=1.1, linestyle="--" if dashed else "-",
-                                 connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0))
+    ax.add_patch(
+        FancyArrowPatch(
+            p,
+            q,
+            arrowstyle=style,
+            mutation_scale=10,
+            color=color,
+            linewidth=1.1,
+            linestyle="--" if dashed else "-",
+            connectionstyle=f"arc3,rad={rad}",
+            shrinkA=0,
+            shrinkB=0,
+        )
+    )
 
 
 def topology(name: str, ax=None, steps: int = 4):
@@ -63,10 +83,18 @@ def topology(name: str, ax=None, steps: int = 4):
         _box(ax, x, y_h, label, _STATE)
         if i > 0:
             _arrow(ax, (xs[i - 1] + 0.36, y_h), (x - 0.36, y_h))
-        has_in = {"many_to_one": True, "many_to_many": True, "one_to_many": i == 0,
-                  "encoder_decoder": True}[name]
-        has_out = {"many_to_one": i == cols - 1, "many_to_many": True, "one_to_many": True,
-                   "encoder_decoder": decoder}[name]
+        has_in = {
+            "many_to_one": True,
+            "many_to_many": True,
+            "one_to_many": i == 0,
+            "encoder_decoder": True,
+        }[name]
+        has_out = {
+            "many_to_one": i == cols - 1,
+            "many_to_many": True,
+            "one_to_many": True,
+            "encoder_decoder": decoder,
+        }[name]
         if has_in:
             text = f"$x_{{{t}}}$"
             if name == "encoder_decoder" and decoder:
@@ -76,18 +104,22 @@ def topology(name: str, ax=None, steps: int = 4):
         if has_out:
             _box(ax, x, y_out, f"$y_{{{t}}}$" if name != "many_to_one" else "$y$", _OUT)
             _arrow(ax, (x, y_h + 0.26), (x, y_out - 0.26))
-        feeds_back = (name == "one_to_many" or (name == "encoder_decoder" and decoder))
+        feeds_back = name == "one_to_many" or (name == "encoder_decoder" and decoder)
         if feeds_back and i < cols - 1:
-            _arrow(ax, (x + 0.3, y_out - 0.1), (xs[i + 1] - 0.15, y_in + 0.27 if
-                   name == "encoder_decoder" else y_h + 0.27), color=_FEED, dashed=True)
+            _arrow(
+                ax,
+                (x + 0.3, y_out - 0.1),
+                (xs[i + 1] - 0.15, y_in + 0.27 if name == "encoder_decoder" else y_h + 0.27),
+                color=_FEED,
+                dashed=True,
+            )
     if enc:
         mid = (xs[enc - 1] + xs[enc]) / 2
         ax.axvline(mid, color="0.6", linewidth=0.8, linestyle=":")
         ax.text(xs[0], y_out, "encoder", fontsize=9, color="0.3", va="center")
         ax.text(mid, y_h + 0.45, "state\n(N, H)", fontsize=8, ha="center", color="0.3")
     ax.text(xs[0] - 0.45, y_in - 0.55, f"in: {in_shape}", fontsize=9, ha="left", va="top")
-    ax.text(xs[-1] + 0.45, y_out + 0.45, f"out: {out_shape}", fontsize=9, ha="right",
-            va="bottom")
+    ax.text(xs[-1] + 0.45, y_out + 0.45, f"out: {out_shape}", fontsize=9, ha="right", va="bottom")
     ax.set_title(title, fontsize=11)
     ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
     ax.set_ylim(y_in - 1.0, y_out + 0.9)
@@ -125,17 +157,25 @@ def forecast(years, actual, predictions, ax=None, title=None, ylabel="sunspot nu
     years = np.asarray(years)
     actual = np.asarray(actual, float)
     if years.shape != actual.shape or actual.ndim != 1:
-        raise ValueError(f"forecast: years and actual should be (M,), got {years.shape} and "
-                         f"{actual.shape}")
+        raise ValueError(
+            f"forecast: years and actual should be (M,), got {years.shape} and {actual.shape}"
+        )
     ax = _axes(ax, (9, 3.4))
     ax.plot(years, actual, color="black", linewidth=2, label="actual")
     for name, pred in predictions.items():
         pred = np.asarray(pred, float)
         if pred.shape != actual.shape:
-            raise ValueError(f"forecast: prediction {name!r} has shape {pred.shape}, "
-                             f"expected {actual.shape}")
-        ax.plot(years, pred, linewidth=1.3, marker=".", markersize=4,
-                label=f"{name} (MAE {np.mean(np.abs(pred - actual)):.1f})")
+            raise ValueError(
+                f"forecast: prediction {name!r} has shape {pred.shape}, expected {actual.shape}"
+            )
+        ax.plot(
+            years,
+            pred,
+            linewidth=1.3,
+            marker=".",
+            markersize=4,
+            label=f"{name} (MAE {np.mean(np.abs(pred - actual)):.1f})",
+        )
     ax.set_xlabel("year")
     ax.set_ylabel(ylabel)
     if title:

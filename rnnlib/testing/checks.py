@@ -43,14 +43,24 @@ def check_shape(name: str, array, expected, hint: str | None = None) -> None:
     """
     expected = (expected,) if isinstance(expected, (int, np.integer)) else tuple(expected)
     if not (isinstance(array, (np.ndarray, np.generic, int, float)) or _numeric_list(array)):
-        raise AssertionError(_join(f"{name} is {_describe(array)}, expected an array of "
-                                   f"shape {_fmt_shape(expected)}.", [], hint))
+        raise AssertionError(
+            _join(
+                f"{name} is {_describe(array)}, expected an array of shape {_fmt_shape(expected)}.",
+                [],
+                hint,
+            )
+        )
     try:
         shape = np.shape(array)
     except ValueError:  # a ragged list
-        raise AssertionError(_join(f"{name} is {_describe(array)} of different shapes, "
-                                   f"expected an array of shape {_fmt_shape(expected)}.",
-                                   [], hint)) from None
+        raise AssertionError(
+            _join(
+                f"{name} is {_describe(array)} of different shapes, "
+                f"expected an array of shape {_fmt_shape(expected)}.",
+                [],
+                hint,
+            )
+        ) from None
     if _shape_matches(shape, expected):
         return
     mistakes = _shape_mistakes(shape, expected)
@@ -69,44 +79,59 @@ def _shape_mistakes(shape, expected) -> list[str]:
     shape, exp = tuple(shape), tuple(expected)
     found = []
     if len(shape) == 0:
-        found.append("you returned a scalar: did you sum or average over everything, "
-                     "or index a single element?")
+        found.append(
+            "you returned a scalar: did you sum or average over everything, "
+            "or index a single element?"
+        )
     if len(shape) == len(exp) and None not in exp and sorted(shape) == sorted(exp):
         if len(exp) == 2 and shape == exp[::-1]:
-            found.append("the two axes are swapped: a transposed result (check the order "
-                         "in the matrix product, e.g. x @ Wx rather than Wx.T @ x.T "
-                         "without transposing back).")
+            found.append(
+                "the two axes are swapped: a transposed result (check the order "
+                "in the matrix product, e.g. x @ Wx rather than Wx.T @ x.T "
+                "without transposing back)."
+            )
         elif len(exp) == 3 and shape == (exp[1], exp[0], exp[2]):
-            found.append("the first two axes are swapped: time-major (T, N, ...) instead of "
-                         "batch-major (N, T, ...); stack the time steps along axis 1 "
-                         "(np.stack(steps, axis=1)).")
+            found.append(
+                "the first two axes are swapped: time-major (T, N, ...) instead of "
+                "batch-major (N, T, ...); stack the time steps along axis 1 "
+                "(np.stack(steps, axis=1))."
+            )
         else:
-            found.append("the same sizes in a different order: the axes are permuted "
-                         "(a transpose, or np.stack along the wrong axis).")
+            found.append(
+                "the same sizes in a different order: the axes are permuted "
+                "(a transpose, or np.stack along the wrong axis)."
+            )
     if len(shape) == len(exp) - 1:
         if _shape_matches(shape, exp[1:]):
-            found.append(f"the batch axis (first axis, size {exp[0]}) is missing: did you "
-                         "compute a single example, or index [0]?")
+            found.append(
+                f"the batch axis (first axis, size {exp[0]}) is missing: did you "
+                "compute a single example, or index [0]?"
+            )
         if len(exp) == 3 and _shape_matches(shape, (exp[0], exp[2])):
-            found.append("only one time step came back (like Keras return_sequences=False): "
-                         "keep the hidden state of every step and stack them along axis 1.")
+            found.append(
+                "only one time step came back (like Keras return_sequences=False): "
+                "keep the hidden state of every step and stack them along axis 1."
+            )
         for axis, size in enumerate(exp):
-            if size == 1 and _shape_matches(shape, exp[:axis] + exp[axis + 1:]):
-                found.append(f"the axis {axis} of size 1 is missing: use keepdims=True "
-                             "or reshape.")
+            if size == 1 and _shape_matches(shape, exp[:axis] + exp[axis + 1 :]):
+                found.append(f"the axis {axis} of size 1 is missing: use keepdims=True or reshape.")
     if len(shape) == len(exp) + 1:
         for axis, size in enumerate(shape):
-            if size == 1 and _shape_matches(shape[:axis] + shape[axis + 1:], exp):
-                found.append(f"an extra axis of size 1 at position {axis}: did you slice "
-                             "x[:, t:t+1] instead of x[:, t], or forget to squeeze?")
+            if size == 1 and _shape_matches(shape[:axis] + shape[axis + 1 :], exp):
+                found.append(
+                    f"an extra axis of size 1 at position {axis}: did you slice "
+                    "x[:, t:t+1] instead of x[:, t], or forget to squeeze?"
+                )
     if len(shape) == len(exp) and not found:
         pairs = enumerate(zip(shape, exp, strict=True))
         wrong = [i for i, (s, e) in pairs if e is not None and s != e]
         if len(wrong) == 1:
             axis = wrong[0]
-            found.append(f"only axis {axis} differs ({shape[axis]} instead of {exp[axis]}): "
-                         "a size taken from the wrong argument (e.g. D instead of H), or a "
-                         "slice that is too short or too long.")
+            found.append(
+                f"only axis {axis} differs ({shape[axis]} instead of {exp[axis]}): "
+                "a size taken from the wrong argument (e.g. D instead of H), or a "
+                "slice that is too short or too long."
+            )
     return found
 
 
@@ -122,15 +147,22 @@ def check_dtype(name: str, array, kind: str) -> None:
     dtype = np.asarray(array).dtype
     if np.issubdtype(dtype, _KINDS[kind][0]) and not (kind == "int" and dtype == np.bool_):
         return
-    raise AssertionError(f"{name} should be {_KINDS[kind][1]}, got dtype {dtype}.\n"
-                         f"  Hint: {_KIND_HINTS[kind]}.")
+    raise AssertionError(
+        f"{name} should be {_KINDS[kind][1]}, got dtype {dtype}.\n  Hint: {_KIND_HINTS[kind]}."
+    )
 
 
 # ----------------------------------------------------------------------------- values
 
 
-def check_close(name: str, got, expected, atol: float = 1e-6, rtol: float = 1e-5,
-                diagnoses: Mapping[str, object] | None = None) -> None:
+def check_close(
+    name: str,
+    got,
+    expected,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    diagnoses: Mapping[str, object] | None = None,
+) -> None:
     """Asserts that ``got`` equals ``expected`` within ``atol + rtol * |expected|``.
 
     diagnoses: maps a mistake ("forgot the bias") to the array that mistake produces;
@@ -141,8 +173,9 @@ def check_close(name: str, got, expected, atol: float = 1e-6, rtol: float = 1e-5
     """
     expected = np.asarray(expected)
     if not (isinstance(got, (np.ndarray, np.generic, int, float)) or _numeric_list(got)):
-        raise AssertionError(f"{name} is {_describe(got)}, expected an array of shape "
-                             f"{expected.shape}.")
+        raise AssertionError(
+            f"{name} is {_describe(got)}, expected an array of shape {expected.shape}."
+        )
     got_arr = np.asarray(got)
     with np.errstate(all="ignore"):
         matched = _matching_diagnoses(got_arr, expected, diagnoses, atol, rtol)
@@ -150,16 +183,17 @@ def check_close(name: str, got, expected, atol: float = 1e-6, rtol: float = 1e-5
         check_shape(name, got_arr, expected.shape, hint=_mistake_line(matched))
     if not (_is_numeric(got_arr)):
         raise AssertionError(f"{name} should hold numbers, got dtype {got_arr.dtype}.")
-    if np.issubdtype(expected.dtype, np.floating) and not np.issubdtype(got_arr.dtype,
-                                                                         np.floating):
+    if np.issubdtype(expected.dtype, np.floating) and not np.issubdtype(got_arr.dtype, np.floating):
         raise AssertionError(
             f"{name} has dtype {got_arr.dtype}, expected floating-point values.\n"
             "  Likely mistake: an array created with an integer or boolean dtype (np.zeros_like "
             "of an integer array, dtype=int) cuts every value it stores to a whole number; "
-            "create it with a float dtype.")
+            "create it with a float dtype."
+        )
     with np.errstate(all="ignore"):  # inf - inf etc. must not warn in a test cell
-        message = _value_message(name, got_arr.astype(np.float64),
-                                 expected.astype(np.float64), atol, rtol, matched)
+        message = _value_message(
+            name, got_arr.astype(np.float64), expected.astype(np.float64), atol, rtol, matched
+        )
     if message:
         raise AssertionError(message)
 
@@ -174,13 +208,17 @@ def _value_message(name, g, e, atol, rtol, matched) -> str | None:
     worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), e.shape)
     where = f" at index {tuple(int(i) for i in worst)}" if e.ndim else ""
     if e.ndim == 0:
-        head = (f"{name} is {g[()]:.6g}, expected {e[()]:.6g} (error {err[()]:.3g}; "
-                f"atol={atol:g}, rtol={rtol:g}).")
+        head = (
+            f"{name} is {g[()]:.6g}, expected {e[()]:.6g} (error {err[()]:.3g}; "
+            f"atol={atol:g}, rtol={rtol:g})."
+        )
     else:
-        head = (f"{name} is not close to the expected values: {int(bad.sum())} of {bad.size} "
-                f"entries differ (atol={atol:g}, rtol={rtol:g}).\n"
-                f"  Largest error {err[worst]:.3g}{where}: got {g[worst]:.6g}, expected "
-                f"{e[worst]:.6g}.")
+        head = (
+            f"{name} is not close to the expected values: {int(bad.sum())} of {bad.size} "
+            f"entries differ (atol={atol:g}, rtol={rtol:g}).\n"
+            f"  Largest error {err[worst]:.3g}{where}: got {g[worst]:.6g}, expected "
+            f"{e[worst]:.6g}."
+        )
     lines = [_mistake_line(matched)] if matched else _value_mistakes(g, e, bad, atol, rtol)
     return _join(head, [], "\n  ".join(x for x in lines if x))
 
@@ -212,32 +250,44 @@ def _value_mistakes(g, e, bad, atol, rtol) -> list[str]:
     """Generic reasons for wrong values: NaN, all zeros, sign, scale, where they differ."""
     found = []
     if (np.isfinite(e) & ~np.isfinite(g)).any():
-        found.append("Your result contains NaN or inf: an overflow (e.g. np.exp of a large "
-                     "number: use a stable formula) or uninitialised values (np.empty).")
+        found.append(
+            "Your result contains NaN or inf: an overflow (e.g. np.exp of a large "
+            "number: use a stable formula) or uninitialised values (np.empty)."
+        )
     elif not g.any() and e.any():
-        found.append("Your result is all zeros: did you return the array before filling it "
-                     "in, or overwrite it?")
+        found.append(
+            "Your result is all zeros: did you return the array before filling it "
+            "in, or overwrite it?"
+        )
     elif e.any() and np.allclose(g, -e, atol=atol, rtol=rtol):
         found.append("Your result has the opposite sign everywhere.")
     elif e.any():
         scale = float(np.sum(g * e) / np.sum(e * e))
         # for a single number any ratio "fits": only report the telling ones (N, 1/N, ...)
-        telling = e.size > 1 or any(abs(r - round(r)) < 1e-6 and round(r) >= 2
-                                    for r in (scale, 1 / scale if scale else 0.0))
-        if (telling and not np.isclose(scale, 1.0)
-                and np.allclose(g, scale * e, atol=atol, rtol=rtol)):
-            found.append(f"Your result is the expected one times {scale:.4g}: a missing or "
-                         "extra factor (e.g. averaging over N, or summing instead of "
-                         "averaging).")
+        telling = e.size > 1 or any(
+            abs(r - round(r)) < 1e-6 and round(r) >= 2 for r in (scale, 1 / scale if scale else 0.0)
+        )
+        if (
+            telling
+            and not np.isclose(scale, 1.0)
+            and np.allclose(g, scale * e, atol=atol, rtol=rtol)
+        ):
+            found.append(
+                f"Your result is the expected one times {scale:.4g}: a missing or "
+                "extra factor (e.g. averaging over N, or summing instead of "
+                "averaging)."
+            )
     if e.ndim >= 2 and not found:
         for axis in range(e.ndim):
             other = tuple(a for a in range(e.ndim) if a != axis)
             rows = np.flatnonzero(bad.any(axis=other))
             if 0 < len(rows) < e.shape[axis]:
-                shown = ", ".join(str(int(r)) for r in rows[:8]) + (", ..." if len(rows) > 8
-                                                                   else "")
-                found.append(f"Wrong entries are only at index {shown} of axis {axis} "
-                             f"(of {e.shape[axis]}).")
+                shown = ", ".join(str(int(r)) for r in rows[:8]) + (
+                    ", ..." if len(rows) > 8 else ""
+                )
+                found.append(
+                    f"Wrong entries are only at index {shown} of axis {axis} (of {e.shape[axis]})."
+                )
     return found
 
 
@@ -246,15 +296,19 @@ def _check_kind(name, got, expected) -> None:
     if not isinstance(got, np.ndarray) or not isinstance(expected, np.ndarray):
         return
     for kind, (base, _) in _KINDS.items():
-        if np.issubdtype(expected.dtype, base) and not (kind == "int"
-                                                         and expected.dtype == np.bool_):
+        if np.issubdtype(expected.dtype, base) and not (
+            kind == "int" and expected.dtype == np.bool_
+        ):
             check_dtype(name, got, kind)
             return
 
 
 def _numeric_list(value) -> bool:
-    return isinstance(value, list) and len(value) > 0 and all(
-        isinstance(v, (int, float, np.ndarray, np.generic)) for v in value)
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(v, (int, float, np.ndarray, np.generic)) for v in value)
+    )
 
 
 # ----------------------------------------------------------------------------- messages
@@ -266,8 +320,10 @@ def _describe(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, tuple):
-        return (f"a tuple of {len(value)} items (did you return several values where one "
-                f"was expected, or the other way round?)")
+        return (
+            f"a tuple of {len(value)} items (did you return several values where one "
+            f"was expected, or the other way round?)"
+        )
     if isinstance(value, list):
         return f"a list of {len(value)} items (use np.array or np.stack)"
     return f"a {type(value).__name__} ({value!r:.60})"

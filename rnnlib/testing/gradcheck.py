@@ -102,8 +102,13 @@ def check_gradients(
     missing = set(grads) - set(inputs)
     if missing:
         raise ValueError(f"check_gradients: gradients given for unknown inputs {sorted(missing)}")
-    _require_float64({**{f"inputs[{k!r}]": v for k, v in inputs.items()},
-                      **{f"grads[{k!r}]": v for k, v in grads.items()}, "dout": dout})
+    _require_float64(
+        {
+            **{f"inputs[{k!r}]": v for k, v in inputs.items()},
+            **{f"grads[{k!r}]": v for k, v in grads.items()},
+            "dout": dout,
+        }
+    )
     values = {name: np.array(value, copy=True) for name, value in inputs.items()}
 
     def output():

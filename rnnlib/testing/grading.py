@@ -50,13 +50,15 @@ def resolve(reference) -> list[types.FunctionType]:
     if isinstance(reference, type):
         init = vars(reference).get("__init__")
         if not isinstance(init, types.FunctionType):
-            raise TypeError(f"cannot block class {reference.__qualname__}: it defines no "
-                            "__init__ of its own")
+            raise TypeError(
+                f"cannot block class {reference.__qualname__}: it defines no __init__ of its own"
+            )
         return [init]
     reference = getattr(reference, "__func__", reference)  # a bound method
     if not isinstance(reference, types.FunctionType):
-        raise TypeError(f"cannot block {reference!r}: only Python functions, methods and "
-                        "classes can be blocked")
+        raise TypeError(
+            f"cannot block {reference!r}: only Python functions, methods and classes can be blocked"
+        )
     return [reference]
 
 
@@ -81,9 +83,11 @@ def _describe_reference(fn: types.FunctionType) -> str:
 def _blocking_code(fn: types.FunctionType) -> types.CodeType:
     """A code object that raises, with the same free variables as ``fn`` (so it can replace
     ``fn.__code__`` even when ``fn`` is a closure or uses ``super()``)."""
-    message = (f"Your code called {_describe_reference(fn)}, a reference that this exercise "
-               "asks you to write yourself: write it without it (these tests check your own "
-               "implementation).")
+    message = (
+        f"Your code called {_describe_reference(fn)}, a reference that this exercise "
+        "asks you to write yourself: write it without it (these tests check your own "
+        "implementation)."
+    )
     free = fn.__code__.co_freevars
     lines = ["def _outer():"]
     lines += [f"    {name} = None" for name in free]
@@ -114,7 +118,7 @@ def _parameters(code: types.CodeType) -> str:
         rest += 1
     elif n_kw:
         params.append("*")
-    params += names[n_pos:n_pos + n_kw]
+    params += names[n_pos : n_pos + n_kw]
     if code.co_flags & inspect.CO_VARKEYWORDS:
         params.append("**" + names[rest])
     return ", ".join(params)
@@ -170,11 +174,17 @@ def guarded(student_fn: Callable, *references) -> Callable:
 # ----------------------------------------------------------------------------- comparison
 
 
-def check_against_reference(student_fn: Callable, reference_fn: Callable,
-                            make_inputs: Callable[[np.random.Generator], dict], trials: int = 3,
-                            seed: int | None = None, atol: float = 1e-6, rtol: float = 1e-5,
-                            diagnoses: Mapping[str, Callable] | None = None,
-                            outputs: Sequence[int] | Mapping[str, int] | None = None) -> None:
+def check_against_reference(
+    student_fn: Callable,
+    reference_fn: Callable,
+    make_inputs: Callable[[np.random.Generator], dict],
+    trials: int = 3,
+    seed: int | None = None,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    diagnoses: Mapping[str, Callable] | None = None,
+    outputs: Sequence[int] | Mapping[str, int] | None = None,
+) -> None:
     """Asserts that ``student_fn`` agrees with ``reference_fn`` on fresh random inputs.
 
     make_inputs: ``rng -> dict`` of keyword arguments; each function gets its own deep
@@ -191,14 +201,18 @@ def check_against_reference(student_fn: Callable, reference_fn: Callable,
     fn_name = getattr(student_fn, "__name__", "your function")
     for trial in range(trials):
         inputs = make_inputs(rng)
-        context = (f"{fn_name} disagrees with the reference on random trial {trial + 1} "
-                   f"of {trials} (inputs: {_describe_inputs(inputs)})")
+        context = (
+            f"{fn_name} disagrees with the reference on random trial {trial + 1} "
+            f"of {trials} (inputs: {_describe_inputs(inputs)})"
+        )
         expected = reference_fn(**copy.deepcopy(inputs))
         try:
             got = student_fn(**copy.deepcopy(inputs))
         except Exception as exc:
-            raise AssertionError(f"{fn_name} raised {type(exc).__name__} on random inputs "
-                                 f"({_describe_inputs(inputs)}):\n  {exc}") from exc
+            raise AssertionError(
+                f"{fn_name} raised {type(exc).__name__} on random inputs "
+                f"({_describe_inputs(inputs)}):\n  {exc}"
+            ) from exc
         selected = _select_outputs(expected, outputs)
         wrong_outputs = {}
         for label, wrong_fn in (diagnoses or {}).items():
@@ -226,16 +240,22 @@ def _select_outputs(expected, outputs) -> list[tuple[object, str]]:
     if isinstance(outputs, Mapping):
         return [(index, name) for name, index in outputs.items()]
     if isinstance(expected, Mapping):
-        keys = outputs if outputs is not None else [k for k, v in expected.items()
-                                                    if _comparable(v)]
+        keys = (
+            outputs if outputs is not None else [k for k, v in expected.items() if _comparable(v)]
+        )
         return [(k, f"output {k!r}") for k in keys]
     if isinstance(expected, tuple):
-        keys = outputs if outputs is not None else [i for i, v in enumerate(expected)
-                                                    if _comparable(v)]
+        keys = (
+            outputs
+            if outputs is not None
+            else [i for i, v in enumerate(expected) if _comparable(v)]
+        )
         return [(i, f"output [{i}]") for i in keys]
     if outputs is not None:
-        raise ValueError("check_against_reference: outputs= given but the reference returns "
-                         f"a single {type(expected).__name__}, not a tuple")
+        raise ValueError(
+            "check_against_reference: outputs= given but the reference returns "
+            f"a single {type(expected).__name__}, not a tuple"
+        )
     return [(None, "output")]
 
 
@@ -245,12 +265,14 @@ def _pick(got, key, expected, fn_name):
         return got
     if isinstance(expected, Mapping):
         if not isinstance(got, Mapping) or key not in got:
-            raise AssertionError(f"{fn_name} should return a dict with key {key!r}, got "
-                                 f"{_describe(got)}.")
+            raise AssertionError(
+                f"{fn_name} should return a dict with key {key!r}, got {_describe(got)}."
+            )
         return got[key]
     if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-        raise AssertionError(f"{fn_name} should return a tuple of {len(expected)} items, got "
-                             f"{_describe(got)}.")
+        raise AssertionError(
+            f"{fn_name} should return a tuple of {len(expected)} items, got {_describe(got)}."
+        )
     return got[key]
 
 

@@ -106,7 +106,9 @@ class Dims:
             return
         if size != factor * self.sizes[letter]:
             self._fail(
-                name, shape, spec,
+                name,
+                shape,
+                spec,
                 f"with {letter}={self.sizes[letter]} (from {self._source[letter]})",
             )
 
@@ -127,8 +129,9 @@ def result_dtype(*arrays) -> np.dtype:
     return np.result_type(*[a for a in arrays if a is not None])
 
 
-def check_upstream(where: str, name: str, value, shape: tuple[int, ...], dtype,
-                   what: str = "the forward output") -> np.ndarray:
+def check_upstream(
+    where: str, name: str, value, shape: tuple[int, ...], dtype, what: str = "the forward output"
+) -> np.ndarray:
     """Checks an upstream gradient against the shape the forward pass produced."""
     arr = np.asarray(value)
     if arr.shape != tuple(shape):
@@ -148,8 +151,9 @@ def check_count(where: str, name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
-def token_ids(where: str, name: str, value, V: int, what: str, *,
-              whole_floats: bool = False, where_mask=None) -> np.ndarray:
+def token_ids(
+    where: str, name: str, value, V: int, what: str, *, whole_floats: bool = False, where_mask=None
+) -> np.ndarray:
     """Checks token ids (or class ids) in ``[0, V)`` and returns them as an integer ndarray.
 
     what: what the V ids index, for the message (e.g. ``"4 rows in W"``, ``"depth=5"``).
@@ -165,19 +169,20 @@ def token_ids(where: str, name: str, value, V: int, what: str, *,
     elif whole_floats and np.issubdtype(arr.dtype, np.floating):
         bad = ~np.isfinite(arr) | (arr != np.round(arr))
         if bad.any():
-            raise ValueError(f"{where}: {name} should hold integer token ids, got "
-                             f"{_first(arr, bad)}")
+            raise ValueError(
+                f"{where}: {name} should hold integer token ids, got {_first(arr, bad)}"
+            )
         arr = arr.astype(np.int64)
     if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
         hint = " (use .astype(int))" if arr.dtype.kind in "fb" else ""
-        raise ValueError(f"{where}: {name} should hold integer token ids, got dtype {arr.dtype}"
-                         f"{hint}")
+        raise ValueError(
+            f"{where}: {name} should hold integer token ids, got dtype {arr.dtype}{hint}"
+        )
     bad = (arr < 0) | (arr >= V)
     if where_mask is not None:
         bad &= where_mask
     if bad.any():
-        raise ValueError(f"{where}: {name} holds ids outside [0, {V}) ({what}): "
-                         f"{_first(arr, bad)}")
+        raise ValueError(f"{where}: {name} holds ids outside [0, {V}) ({what}): {_first(arr, bad)}")
     return arr
 
 
@@ -205,8 +210,9 @@ def check_cache(where: str, cache, kind: type, made_by: str):
         got = f"a tuple of {len(cache)} items"
         if len(cache) == 2 and isinstance(cache[1], kind):
             got += f" (the (out, cache) pair {made_by} returned: pass its second item)"
-    raise TypeError(f"{where}: cache should be the {kind.__name__} that {made_by} returned, "
-                    f"got {got}")
+    raise TypeError(
+        f"{where}: cache should be the {kind.__name__} that {made_by} returned, got {got}"
+    )
 
 
 def check_flag(where: str, name: str, value) -> bool:
@@ -218,8 +224,9 @@ def check_flag(where: str, name: str, value) -> bool:
         isinstance(value, np.ndarray) and value.dtype == np.bool_ and value.ndim == 0
     ):
         return bool(value)
-    raise TypeError(f"{where}: {name} should be True or False, got {value!r} "
-                    f"({type(value).__name__})")
+    raise TypeError(
+        f"{where}: {name} should be True or False, got {value!r} ({type(value).__name__})"
+    )
 
 
 def _pretty(spec: str) -> str:

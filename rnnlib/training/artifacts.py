@@ -102,4 +102,3 @@ def _load(path: Path, custom_objects=None):
             "cell again in your own session, and resubmit."
         ) from e
     return model, history
-

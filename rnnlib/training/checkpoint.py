@@ -95,8 +95,10 @@ def fit_or_load_params(path, fit_fn: Callable[[], tuple], *, force: bool = False
             ) from None
     result = fit_fn()
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Mapping)):
-        raise TypeError("fit_or_load_params: fit_fn should return (params, history), params "
-                        f"a dict of arrays, got {type(result).__name__}")
+        raise TypeError(
+            "fit_or_load_params: fit_fn should return (params, history), params "
+            f"a dict of arrays, got {type(result).__name__}"
+        )
     params, history = result
     save_params(path, params, history)
     return dict(params), _jsonable(history or {})

@@ -15,18 +15,23 @@ import numpy as np
 
 def _same_keys(where: str, params: Mapping, grads: Mapping) -> None:
     if set(params) != set(grads):
-        raise ValueError(f"{where}: params and grads should have the same keys, got "
-                         f"{sorted(params)} and {sorted(grads)}")
+        raise ValueError(
+            f"{where}: params and grads should have the same keys, got "
+            f"{sorted(params)} and {sorted(grads)}"
+        )
     for k in params:
         if np.shape(params[k]) != np.shape(grads[k]):
-            raise ValueError(f"{where}: grads[{k!r}] has shape {np.shape(grads[k])}, "
-                             f"params[{k!r}] {np.shape(params[k])}")
+            raise ValueError(
+                f"{where}: grads[{k!r}] has shape {np.shape(grads[k])}, "
+                f"params[{k!r}] {np.shape(params[k])}"
+            )
 
 
 def global_norm(grads: Mapping[str, np.ndarray]) -> float:
     """The Euclidean norm of all gradients together, ``sqrt(sum of every squared entry)``."""
-    return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64)))
-                             for g in grads.values())))
+    return float(
+        np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values()))
+    )
 
 
 def clip_by_global_norm(grads: Mapping[str, np.ndarray], max_norm: float):
@@ -54,11 +59,13 @@ class Adam:
     with ``m_hat = m / (1 - b1^t)``, ``v_hat = v / (1 - b2^t)``.
     """
 
-    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-7):
+    def __init__(
+        self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
+    ):
         if not lr > 0 or not 0 <= beta1 < 1 or not 0 <= beta2 < 1:
-            raise ValueError(f"Adam: lr > 0 and betas in [0, 1), got lr={lr}, "
-                             f"beta1={beta1}, beta2={beta2}")
+            raise ValueError(
+                f"Adam: lr > 0 and betas in [0, 1), got lr={lr}, beta1={beta1}, beta2={beta2}"
+            )
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.t = 0
         self.m: dict[str, np.ndarray] = {}

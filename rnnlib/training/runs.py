@@ -37,8 +37,14 @@ def fit_full_batch(model, X, y, steps: int):
     if steps < 1:
         raise ValueError(f"fit_full_batch: steps should be >= 1, got {steps}")
     reps = (steps,) + (1,) * (X.ndim - 1)
-    history = model.fit(np.tile(X, reps), np.tile(y, (steps,) + (1,) * (y.ndim - 1)),
-                        epochs=1, batch_size=len(X), shuffle=False, verbose=0)
+    history = model.fit(
+        np.tile(X, reps),
+        np.tile(y, (steps,) + (1,) * (y.ndim - 1)),
+        epochs=1,
+        batch_size=len(X),
+        shuffle=False,
+        verbose=0,
+    )
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 

@@ -39,10 +39,12 @@ def gate_explorer(gates, markers=None, gate=None, unit=0, t=0, title=None):
         markers = np.asarray(markers, dtype=float).ravel()
 
     pick = widgets.Dropdown(options=names, value=gate, description="gate")
-    unit_slider = widgets.IntSlider(value=int(unit), min=0, max=H - 1, description="unit",
-                                    continuous_update=False)
-    t_slider = widgets.IntSlider(value=int(t), min=0, max=T - 1, description="t",
-                                 continuous_update=False)
+    unit_slider = widgets.IntSlider(
+        value=int(unit), min=0, max=H - 1, description="unit", continuous_update=False
+    )
+    t_slider = widgets.IntSlider(
+        value=int(t), min=0, max=T - 1, description="t", continuous_update=False
+    )
     readout = widgets.HTML()
     out = widgets.Output()
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 NONLINEARITIES = ("tanh", "sigmoid", "linear")
 
 
-def gradient_flow_slider(sigma1: float = 1.0, activation: str = "tanh", *, profile=None,
-                  sigma_range=(0.25, 2.0), fit_lags: int = 30):
+def gradient_flow_slider(
+    sigma1: float = 1.0,
+    activation: str = "tanh",
+    *,
+    profile=None,
+    sigma_range=(0.25, 2.0),
+    fit_lags: int = 30,
+):
     """Returns a widget: a FloatSlider over sigma_1, a Dropdown over the nonlinearity, and a
     log-scale plot of the gradient norm against the lag with the bound (gamma sigma_1)^k.
     The title prints the measured slope (over the first ``fit_lags`` lags) beside the bound's.
@@ -28,18 +34,25 @@ def gradient_flow_slider(sigma1: float = 1.0, activation: str = "tanh", *, profi
     from rnnlib.plot import gradients as plots
 
     if activation not in NONLINEARITIES:
-        raise ValueError(f"gradient_flow_slider: activation should be one of {NONLINEARITIES}, "
-                         f"got {activation!r}")
+        raise ValueError(
+            f"gradient_flow_slider: activation should be one of {NONLINEARITIES}, "
+            f"got {activation!r}"
+        )
     lo, hi = sigma_range
     if not 0 < lo <= sigma1 <= hi:
         raise ValueError(f"gradient_flow_slider: sigma1 should be in [{lo}, {hi}], got {sigma1}")
     profile = profile or jacobians.lag_profile
 
-    slider = widgets.FloatSlider(value=float(sigma1), min=lo, max=hi, step=0.05,
-                                 description="σ₁(W_h)", continuous_update=False,
-                                 readout_format=".2f")
-    dropdown = widgets.Dropdown(options=list(NONLINEARITIES), value=activation,
-                                description="f")
+    slider = widgets.FloatSlider(
+        value=float(sigma1),
+        min=lo,
+        max=hi,
+        step=0.05,
+        description="σ₁(W_h)",
+        continuous_update=False,
+        readout_format=".2f",
+    )
+    dropdown = widgets.Dropdown(options=list(NONLINEARITIES), value=activation, description="f")
     out = widgets.Output()
 
     def draw(*_):
@@ -50,11 +63,14 @@ def gradient_flow_slider(sigma1: float = 1.0, activation: str = "tanh", *, profi
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(7, 4))
             measured = jacobians.log10_slope(norms[: fit_lags + 1])
-            plots.lag_norms({f"{act}, σ₁ = {s:.2f}": norms}, ax=ax,
-                            bounds={f"{act}, σ₁ = {s:.2f}": gamma_sigma},
-                            title=f"slope: measured {measured:+.3f}, bound "
-                                  f"log10(γσ₁) = {jacobians.predicted_log10_slope(s, act):+.3f}"
-                                  " decades/step")
+            plots.lag_norms(
+                {f"{act}, σ₁ = {s:.2f}": norms},
+                ax=ax,
+                bounds={f"{act}, σ₁ = {s:.2f}": gamma_sigma},
+                title=f"slope: measured {measured:+.3f}, bound "
+                f"log10(γσ₁) = {jacobians.predicted_log10_slope(s, act):+.3f}"
+                " decades/step",
+            )
             fig.tight_layout()
             display(fig)
             plt.close(fig)

@@ -28,7 +28,7 @@ def motif_variants(base, motif):
         raise ValueError(f"motif_variants: motif length {k} should be between 1 and len(base)={T}")
     variants = np.tile(base, (T - k + 1, 1))  # (P, T)
     for p in range(T - k + 1):
-        variants[p, p:p + k] = motif
+        variants[p, p : p + k] = motif
     return variants
 
 
@@ -43,8 +43,16 @@ class MotifSlider:
     Display it with ``display(slider)`` (or as a cell's last expression).
     """
 
-    def __init__(self, base, motif, predictors=None, probabilities=None, train_positions=None,
-                 token_labels=None, position=0):
+    def __init__(
+        self,
+        base,
+        motif,
+        predictors=None,
+        probabilities=None,
+        train_positions=None,
+        token_labels=None,
+        position=0,
+    ):
         self.base = np.asarray(base)
         self.motif = np.asarray(motif)
         self.variants = motif_variants(self.base, self.motif)  # (P, T)
@@ -62,17 +70,25 @@ class MotifSlider:
                     f"(one per motif position 0..{P - 1}), got shape {probs.shape}"
                 )
             self.probabilities[name] = probs
-        self.train_positions = (None if train_positions is None
-                                else {int(p) for p in np.asarray(train_positions).ravel()})
+        self.train_positions = (
+            None
+            if train_positions is None
+            else {int(p) for p in np.asarray(train_positions).ravel()}
+        )
         self.token_labels = token_labels
         self._build(int(position))
 
     def _build(self, position):
         import ipywidgets as widgets
 
-        self.slider = widgets.IntSlider(value=position, min=0, max=len(self.variants) - 1,
-                                        step=1, description="motif at",
-                                        continuous_update=False)
+        self.slider = widgets.IntSlider(
+            value=position,
+            min=0,
+            max=len(self.variants) - 1,
+            step=1,
+            description="motif at",
+            continuous_update=False,
+        )
         self.output = widgets.Output()
         self.slider.observe(lambda change: self.draw(change["new"]), names="value")
         self.widget = widgets.VBox([self.slider, self.output])
@@ -91,13 +107,22 @@ class MotifSlider:
         top, bottom = fig.subplots(2, 1, height_ratios=[1, 1 + 0.3 * len(self.probabilities)])
         seen = ""
         if self.train_positions is not None:
-            seen = (" (seen in training)" if position in self.train_positions
-                    else " (never seen in training)")
-        motif_sequence(self.variants[position], position, len(self.motif), ax=top,
-                       token_labels=self.token_labels,
-                       title=f"motif starts at position {position}{seen}")
-        motif_probabilities({name: probs[position] for name, probs in self.probabilities.items()},
-                            ax=bottom)
+            seen = (
+                " (seen in training)"
+                if position in self.train_positions
+                else " (never seen in training)"
+            )
+        motif_sequence(
+            self.variants[position],
+            position,
+            len(self.motif),
+            ax=top,
+            token_labels=self.token_labels,
+            title=f"motif starts at position {position}{seen}",
+        )
+        motif_probabilities(
+            {name: probs[position] for name, probs in self.probabilities.items()}, ax=bottom
+        )
         fig.tight_layout()
         return fig
 
@@ -117,9 +142,22 @@ class MotifSlider:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def motif_slider(base, motif, predictors=None, probabilities=None, train_positions=None,
-                 token_labels=None, position=0):
+def motif_slider(
+    base,
+    motif,
+    predictors=None,
+    probabilities=None,
+    train_positions=None,
+    token_labels=None,
+    position=0,
+):
     """Builds a :class:`MotifSlider` (see there for the arguments). Notebook 01."""
-    return MotifSlider(base, motif, predictors=predictors, probabilities=probabilities,
-                       train_positions=train_positions, token_labels=token_labels,
-                       position=position)
+    return MotifSlider(
+        base,
+        motif,
+        predictors=predictors,
+        probabilities=probabilities,
+        train_positions=train_positions,
+        token_labels=token_labels,
+        position=position,
+    )

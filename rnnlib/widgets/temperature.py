@@ -21,15 +21,15 @@ class TemperatureSlider:
     which it holds is printed in the title. Display with ``display(slider)``.
     """
 
-    def __init__(self, logits, labels, samples, context="", score=None, temperature=None,
-                 shown=12):
+    def __init__(self, logits, labels, samples, context="", score=None, temperature=None, shown=12):
         self.logits = np.asarray(logits, dtype=float)
         if self.logits.ndim != 1:
             raise ValueError(f"TemperatureSlider: logits should be (V,), got {self.logits.shape}")
         self.labels = [str(v) for v in labels]
         if len(self.labels) != len(self.logits):
-            raise ValueError(f"TemperatureSlider: {len(self.labels)} labels for "
-                             f"{len(self.logits)} logits")
+            raise ValueError(
+                f"TemperatureSlider: {len(self.labels)} labels for {len(self.logits)} logits"
+            )
         if not samples or any(float(t) <= 0 for t in samples):
             raise ValueError("TemperatureSlider: samples should be {temperature > 0: [strings]}")
         self.samples = {float(t): list(s) for t, s in sorted(samples.items())}
@@ -37,13 +37,15 @@ class TemperatureSlider:
         temps = list(self.samples)
         start = temps[len(temps) // 2] if temperature is None else float(temperature)
         if start not in self.samples:
-            raise ValueError(f"TemperatureSlider: no samples for temperature {start}; "
-                             f"have {temps}")
+            raise ValueError(f"TemperatureSlider: no samples for temperature {start}; have {temps}")
         import ipywidgets as widgets
 
-        self.slider = widgets.SelectionSlider(options=[(f"{t:g}", t) for t in temps],
-                                              value=start, description="temperature",
-                                              continuous_update=False)
+        self.slider = widgets.SelectionSlider(
+            options=[(f"{t:g}", t) for t in temps],
+            value=start,
+            description="temperature",
+            continuous_update=False,
+        )
         self.output = widgets.Output()
         self.slider.observe(lambda change: self.draw(change["new"]), names="value")
         self.widget = widgets.VBox([self.slider, self.output])
@@ -59,8 +61,12 @@ class TemperatureSlider:
         temperature = float(temperature)
         texts = self.samples[temperature]
         fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2), width_ratios=[1, 1.6])
-        temperature_bars(softmax(self.logits, temperature), self.labels, ax=left,
-                         title=f"p(next | {self.context!r}) at T = {temperature:g}")
+        temperature_bars(
+            softmax(self.logits, temperature),
+            self.labels,
+            ax=left,
+            title=f"p(next | {self.context!r}) at T = {temperature:g}",
+        )
         right.axis("off")
         title = f"samples at T = {temperature:g}"
         if self.score is not None and texts:
@@ -68,8 +74,16 @@ class TemperatureSlider:
             title += f": {share:.0%} of {len(texts)} pass"
         right.set_title(title, fontsize=10)
         shown = texts[: self.shown]
-        right.text(0.0, 1.0, "\n".join(s if s else "(empty)" for s in shown), family="monospace",
-                   fontsize=9, va="top", ha="left", transform=right.transAxes)
+        right.text(
+            0.0,
+            1.0,
+            "\n".join(s if s else "(empty)" for s in shown),
+            family="monospace",
+            fontsize=9,
+            va="top",
+            ha="left",
+            transform=right.transAxes,
+        )
         fig.tight_layout()
         return fig
 
@@ -91,5 +105,6 @@ class TemperatureSlider:
 
 def temperature_slider(logits, labels, samples, context="", score=None, temperature=None):
     """Builds a :class:`TemperatureSlider` (see there for the arguments). Notebook 03."""
-    return TemperatureSlider(logits, labels, samples, context=context, score=score,
-                             temperature=temperature)
+    return TemperatureSlider(
+        logits, labels, samples, context=context, score=score, temperature=temperature
+    )

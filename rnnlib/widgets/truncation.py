@@ -32,15 +32,17 @@ def truncation_slider(norms, window: int = 5, graph_steps: int = 8):
     if not 1 <= int(window) <= T:
         raise ValueError(f"truncation_slider: window should be in [1, {T}], got {window}")
 
-    slider = widgets.IntSlider(value=int(window), min=1, max=T, step=1,
-                               description="window k", continuous_update=True)
+    slider = widgets.IntSlider(
+        value=int(window), min=1, max=T, step=1, description="window k", continuous_update=True
+    )
     out = widgets.Output()
 
     def draw(k):
         with out:
             out.clear_output(wait=True)
-            fig, (ax_g, ax_m) = plt.subplots(1, 2, figsize=(12, 4.2),
-                                             gridspec_kw={"width_ratios": [1.6, 1]})
+            fig, (ax_g, ax_m) = plt.subplots(
+                1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1.6, 1]}
+            )
             bptt.bptt_graph(min(T, int(graph_steps)), window=int(k), ax=ax_g)
             bptt.dependency_matrix(norms, window=int(k), ax=ax_m)
             fig.tight_layout()

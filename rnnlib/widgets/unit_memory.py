@@ -44,11 +44,15 @@ def describe(w_h, b):
     if r.name == "no memory":
         return "no memory: w_h = 0, h_t depends on x_t alone"
     if r.name == "latch":
-        return (f"latch: two stable states ({r.stable[0]:+.2f}, {r.stable[-1]:+.2f}); "
-                f"|b| = {abs(b):.2f} < {bc}")
+        return (
+            f"latch: two stable states ({r.stable[0]:+.2f}, {r.stable[-1]:+.2f}); "
+            f"|b| = {abs(b):.2f} < {bc}"
+        )
     if r.name == "broken latch":
-        return (f"latch broken: |b| = {abs(b):.2f} >= {bc}, one stable state "
-                f"({r.stable[0]:+.2f}) that every state slides back to")
+        return (
+            f"latch broken: |b| = {abs(b):.2f} >= {bc}, one stable state "
+            f"({r.stable[0]:+.2f}) that every state slides back to"
+        )
     half = "never" if not np.isfinite(r.half_life) else f"{r.half_life:.1f} steps"
     return f"fading memory: ×{r.decay:.2f} per step, half-life {half}"
 
@@ -63,8 +67,9 @@ class UnitMemoryExplorer:
     def __init__(self, x=None, w_h=0.8, w_x=1.0, b=0.0, h0=0.0):
         x = pulse_input() if x is None else np.asarray(x, dtype=float)
         if x.ndim != 1 or len(x) == 0:
-            raise ValueError(f"unit_memory_explorer: x should be one input sequence (T,), "
-                             f"got shape {x.shape}")
+            raise ValueError(
+                f"unit_memory_explorer: x should be one input sequence (T,), got shape {x.shape}"
+            )
         self.x, self.h0 = x, float(h0)
         self._build(float(w_h), float(w_x), float(b))
 
@@ -72,21 +77,29 @@ class UnitMemoryExplorer:
         import ipywidgets as widgets
 
         def slider(description, value, low, high):
-            return widgets.FloatSlider(value=value, min=low, max=high, step=0.1,
-                                       description=description, continuous_update=False,
-                                       readout_format=".1f")
+            return widgets.FloatSlider(
+                value=value,
+                min=low,
+                max=high,
+                step=0.1,
+                description=description,
+                continuous_update=False,
+                readout_format=".1f",
+            )
 
         self.w_h = slider("w_h", w_h, 0.0, 6.0)
         self.w_x = slider("w_x", w_x, -10.0, 10.0)
         self.b = slider("b", b, -5.0, 5.0)
-        self.presets = widgets.ToggleButtons(options=["(sliders)", *PRESETS], value="(sliders)",
-                                             description="preset")
+        self.presets = widgets.ToggleButtons(
+            options=["(sliders)", *PRESETS], value="(sliders)", description="preset"
+        )
         self.output = widgets.Output()
         for s in (self.w_h, self.w_x, self.b):
             s.observe(lambda change: self.draw(), names="value")
         self.presets.observe(lambda change: self.apply_preset(change["new"]), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.w_h, self.w_x, self.b]), self.presets,
-                                    self.output])
+        self.widget = widgets.VBox(
+            [widgets.HBox([self.w_h, self.w_x, self.b]), self.presets, self.output]
+        )
         self._holding = False
         self.draw()
 
@@ -111,9 +124,11 @@ class UnitMemoryExplorer:
         w_h, w_x, b = self.w_h.value, self.w_x.value, self.b.value
         h = unit_trajectory(self.x, w_h, w_x, b, h0=self.h0)  # (T,)
         fig, (ax_t, ax_map, ax_plane) = plt.subplots(
-            1, 3, figsize=(12, 3.4), gridspec_kw={"width_ratios": [2.2, 1, 1]})
-        unit_response(self.x, h, ax=ax_t,
-                      title=rf"$h_t = \tanh({w_x:g}\,x_t + {w_h:g}\,h_{{t-1}} {b:+g})$")
+            1, 3, figsize=(12, 3.4), gridspec_kw={"width_ratios": [2.2, 1, 1]}
+        )
+        unit_response(
+            self.x, h, ax=ax_t, title=rf"$h_t = \tanh({w_x:g}\,x_t + {w_h:g}\,h_{{t-1}} {b:+g})$"
+        )
         unit_map(w_h, b, fixed=fixed_points(w_h, b), ax=ax_map)
         latch_diagram(w_h, b, ax=ax_plane)
         fig.suptitle(describe(w_h, b), fontsize=11)

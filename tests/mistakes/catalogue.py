@@ -85,13 +85,18 @@ def entries(notebook_id: str) -> list[Entry]:
     for _, fn in inspect.getmembers(module, inspect.isfunction):
         if hasattr(fn, "__mistake__"):
             exercise, label = fn.__mistake__
-            found.append((fn.__code__.co_firstlineno,
-                          Entry(exercise, label, answer_source(fn, exercise))))
+            found.append(
+                (fn.__code__.co_firstlineno, Entry(exercise, label, answer_source(fn, exercise)))
+            )
         elif hasattr(fn, "__delegates__"):
             source = answer_source(fn, fn.__delegates__)
             for form, text in delegating_forms(source, fn.__delegates__).items():
-                found.append((fn.__code__.co_firstlineno,
-                              Entry(fn.__delegates__, f"delegates: {form}", text, True)))
+                found.append(
+                    (
+                        fn.__code__.co_firstlineno,
+                        Entry(fn.__delegates__, f"delegates: {form}", text, True),
+                    )
+                )
     return [entry for _, entry in sorted(found, key=lambda item: item[0])]
 
 
@@ -149,9 +154,13 @@ def delegating_forms(source: str, exercise: str) -> dict[str, str]:
         with_defaults.args.kwonlyargs.append(ast.arg(name))
         with_defaults.args.kw_defaults.append(ast.parse(dotted, mode="eval").body)
 
-    closure = ["def _make_answer():", *(f"    {b}" for b in bindings),
-               textwrap.indent(body, "    "), f"    return {exercise}",
-               f"{exercise} = _make_answer()"]
+    closure = [
+        "def _make_answer():",
+        *(f"    {b}" for b in bindings),
+        textwrap.indent(body, "    "),
+        f"    return {exercise}",
+        f"{exercise} = _make_answer()",
+    ]
     return {
         "direct call": ast.unparse(func) + "\n",
         "name imported at module level": "\n".join([*bindings, body]) + "\n",

@@ -49,8 +49,6 @@ def one_hot_by_keras(indices, depth, dtype=np.float32):
 # ---- pad_sequences ---------------------------------------------------------------------------
 
 
-
-
 @mistake("pad_sequences", "padding on the wrong side")
 def pad_wrong_side(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
     if maxlen is None:
@@ -59,7 +57,7 @@ def pad_wrong_side(seqs, maxlen=None, padding="pre", truncating="pre", value=0, 
     mask = np.zeros((len(seqs), maxlen), dtype=bool)
     for n, s in enumerate(seqs):
         s = list(s)
-        kept = s[max(len(s) - maxlen, 0):] if truncating == "pre" else s[:maxlen]
+        kept = s[max(len(s) - maxlen, 0) :] if truncating == "pre" else s[:maxlen]
         k = len(kept)
         if k:
             steps = slice(0, k) if padding == "pre" else slice(maxlen - k, maxlen)
@@ -69,15 +67,16 @@ def pad_wrong_side(seqs, maxlen=None, padding="pre", truncating="pre", value=0, 
 
 
 @mistake("pad_sequences", "truncating the wrong end")
-def pad_wrong_truncation(seqs, maxlen=None, padding="pre", truncating="pre", value=0,
-                         dtype="int32"):
+def pad_wrong_truncation(
+    seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"
+):
     if maxlen is None:
         maxlen = max((len(s) for s in seqs), default=0)
     X = np.full((len(seqs), maxlen), value, dtype=dtype)
     mask = np.zeros((len(seqs), maxlen), dtype=bool)
     for n, s in enumerate(seqs):
         s = list(s)
-        kept = s[:maxlen] if truncating == "pre" else s[max(len(s) - maxlen, 0):]
+        kept = s[:maxlen] if truncating == "pre" else s[max(len(s) - maxlen, 0) :]
         k = len(kept)
         if k:
             steps = slice(maxlen - k, maxlen) if padding == "pre" else slice(0, k)
@@ -87,8 +86,7 @@ def pad_wrong_truncation(seqs, maxlen=None, padding="pre", truncating="pre", val
 
 
 @mistake("pad_sequences", "s[-maxlen:] breaks for maxlen=0")
-def pad_negative_slice(seqs, maxlen=None, padding="pre", truncating="pre", value=0,
-                       dtype="int32"):
+def pad_negative_slice(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
     if maxlen is None:
         maxlen = max((len(s) for s in seqs), default=0)
     X = np.full((len(seqs), maxlen), value, dtype=dtype)
@@ -105,15 +103,14 @@ def pad_negative_slice(seqs, maxlen=None, padding="pre", truncating="pre", value
 
 
 @mistake("pad_sequences", "X[n, -k:] = kept: an empty sequence with padding='pre' fills the row")
-def pad_negative_index(seqs, maxlen=None, padding="pre", truncating="pre", value=0,
-                       dtype="int32"):
+def pad_negative_index(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
     if maxlen is None:
         maxlen = max((len(s) for s in seqs), default=0)
     X = np.full((len(seqs), maxlen), value, dtype=dtype)
     mask = np.zeros((len(seqs), maxlen), dtype=bool)
     for n, s in enumerate(seqs):
         s = list(s)
-        kept = s[max(len(s) - maxlen, 0):] if truncating == "pre" else s[:maxlen]
+        kept = s[max(len(s) - maxlen, 0) :] if truncating == "pre" else s[:maxlen]
         k = len(kept)
         if padding == "pre":
             X[n, -k:] = kept if k else value
@@ -125,15 +122,14 @@ def pad_negative_index(seqs, maxlen=None, padding="pre", truncating="pre", value
 
 
 @mistake("pad_sequences", "mask inverted (True at the padding)")
-def pad_inverted_mask(seqs, maxlen=None, padding="pre", truncating="pre", value=0,
-                      dtype="int32"):
+def pad_inverted_mask(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
     if maxlen is None:
         maxlen = max((len(s) for s in seqs), default=0)
     X = np.full((len(seqs), maxlen), value, dtype=dtype)
     mask = np.zeros((len(seqs), maxlen), dtype=bool)
     for n, s in enumerate(seqs):
         s = list(s)
-        kept = s[max(len(s) - maxlen, 0):] if truncating == "pre" else s[:maxlen]
+        kept = s[max(len(s) - maxlen, 0) :] if truncating == "pre" else s[:maxlen]
         k = len(kept)
         if k:
             steps = slice(maxlen - k, maxlen) if padding == "pre" else slice(0, k)
@@ -142,16 +138,19 @@ def pad_inverted_mask(seqs, maxlen=None, padding="pre", truncating="pre", value=
     return X, ~mask
 
 
-@mistake("pad_sequences", "mask computed as X != value: a real token equal to the padding "
-         "value is masked")
-def pad_mask_from_values(seqs, maxlen=None, padding="pre", truncating="pre", value=0,
-                         dtype="int32"):
+@mistake(
+    "pad_sequences",
+    "mask computed as X != value: a real token equal to the padding value is masked",
+)
+def pad_mask_from_values(
+    seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"
+):
     if maxlen is None:
         maxlen = max((len(s) for s in seqs), default=0)
     X = np.full((len(seqs), maxlen), value, dtype=dtype)
     for n, s in enumerate(seqs):
         s = list(s)
-        kept = s[max(len(s) - maxlen, 0):] if truncating == "pre" else s[:maxlen]
+        kept = s[max(len(s) - maxlen, 0) :] if truncating == "pre" else s[:maxlen]
         k = len(kept)
         if k:
             steps = slice(maxlen - k, maxlen) if padding == "pre" else slice(0, k)
@@ -167,7 +166,7 @@ def pad_to_shortest(seqs, maxlen=None, padding="pre", truncating="pre", value=0,
     mask = np.zeros((len(seqs), maxlen), dtype=bool)
     for n, s in enumerate(seqs):
         s = list(s)
-        kept = s[max(len(s) - maxlen, 0):] if truncating == "pre" else s[:maxlen]
+        kept = s[max(len(s) - maxlen, 0) :] if truncating == "pre" else s[:maxlen]
         k = len(kept)
         if k:
             steps = slice(maxlen - k, maxlen) if padding == "pre" else slice(0, k)
@@ -183,14 +182,15 @@ def pad_by_rnnlib(seqs, maxlen=None, padding="pre", truncating="pre", value=0, d
 
 @delegates("pad_sequences")
 def pad_by_keras(seqs, maxlen=None, padding="pre", truncating="pre", value=0, dtype="int32"):
-    X = keras.utils.pad_sequences(seqs, maxlen=maxlen, padding=padding, truncating=truncating,
-                                  value=value, dtype=dtype)
+    X = keras.utils.pad_sequences(
+        seqs, maxlen=maxlen, padding=padding, truncating=truncating, value=value, dtype=dtype
+    )
     L = X.shape[1]
     mask = np.zeros(X.shape, dtype=bool)
     for n, s in enumerate(seqs):
         k = min(len(s), L)
         if k and padding == "pre":
-            mask[n, L - k:] = True
+            mask[n, L - k :] = True
         elif k:
             mask[n, :k] = True
     return X, mask
@@ -241,74 +241,122 @@ def bag_by_rnnlib(X, depth, mask=None):
 # ---- build_rnn_classifier --------------------------------------------------------------------
 
 
-
-
 @mistake("build_rnn_classifier", "a fixed-length MLP on the flattened input")
 def classifier_mlp(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(20, vocab_size)), keras.layers.Flatten(),
-                              keras.layers.Dense(units, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(20, vocab_size)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_rnn_classifier", "return_sequences=True: one probability per step")
 def classifier_per_step(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(None, vocab_size)),
-                              keras.layers.GRU(units, return_sequences=True),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, vocab_size)),
+            keras.layers.GRU(units, return_sequences=True),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_rnn_classifier", "no sigmoid: the output is a logit")
 def classifier_logit(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(None, vocab_size)), keras.layers.GRU(units),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [keras.Input(shape=(None, vocab_size)), keras.layers.GRU(units), keras.layers.Dense(1)]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_rnn_classifier", "order-blind: averages the one-hot vectors over time")
 def classifier_average(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(None, vocab_size)),
-                              keras.layers.GlobalAveragePooling1D(),
-                              keras.layers.Dense(units, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, vocab_size)),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_rnn_classifier", "a SimpleRNN instead of the GRU")
 def classifier_simple_rnn(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(None, vocab_size)),
-                              keras.layers.SimpleRNN(units),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, vocab_size)),
+            keras.layers.SimpleRNN(units),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_rnn_classifier", "ignores units (always 16)")
 def classifier_fixed_units(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(None, vocab_size)), keras.layers.GRU(16),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, vocab_size)),
+            keras.layers.GRU(16),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-@mistake("build_rnn_classifier", "an extra layer with no parameters (GlobalMaxPool over "
-         "the GRU's states)")
+@mistake(
+    "build_rnn_classifier",
+    "an extra layer with no parameters (GlobalMaxPool over the GRU's states)",
+)
 def classifier_extra_pool(vocab_size, units=16):
-    model = keras.Sequential([keras.Input(shape=(None, vocab_size)),
-                              keras.layers.GRU(units, return_sequences=True),
-                              keras.layers.GlobalMaxPooling1D(),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, vocab_size)),
+            keras.layers.GRU(units, return_sequences=True),
+            keras.layers.GlobalMaxPooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model

@@ -19,8 +19,8 @@ NO_REFERENCE = {
 @mistake("make_windows", "target leaks: y[i] is the last value of its own window")
 def windows_leak(series, window):
     series = np.asarray(series)
-    X = np.stack([series[i:i + window] for i in range(len(series) - window)])
-    return X[:, :, None], series[window - 1:-1]
+    X = np.stack([series[i : i + window] for i in range(len(series) - window)])
+    return X[:, :, None], series[window - 1 : -1]
 
 
 @mistake("make_windows", "no feature axis: X is (N, T)")
@@ -28,7 +28,7 @@ def windows_2d(series, window):
     series = np.asarray(series)
     if len(series) <= window:
         raise ValueError("too short")
-    X = np.stack([series[i:i + window] for i in range(len(series) - window)])
+    X = np.stack([series[i : i + window] for i in range(len(series) - window)])
     return X, series[window:]
 
 
@@ -36,14 +36,14 @@ def windows_2d(series, window):
 def windows_one_short(series, window):
     series = np.asarray(series)
     n = len(series) - window - 1
-    X = np.stack([series[i:i + window] for i in range(n)]) if n > 0 else np.zeros((0, window))
-    return X[:, :, None], series[window:window + n]
+    X = np.stack([series[i : i + window] for i in range(n)]) if n > 0 else np.zeros((0, window))
+    return X[:, :, None], series[window : window + n]
 
 
 @mistake("make_windows", "no error for a series too short for one pair")
 def windows_no_check(series, window):
     series = np.asarray(series)
-    X = np.array([series[i:i + window] for i in range(len(series) - window)]).reshape(-1, window)
+    X = np.array([series[i : i + window] for i in range(len(series) - window)]).reshape(-1, window)
     return X[:, :, None], series[window:].copy()
 
 
@@ -57,25 +57,35 @@ def windows_by_rnnlib(series, window):
 
 @mistake("build_forecaster", "sigmoid output (a probability, not a number)")
 def forecaster_sigmoid(window, units):
-    model = keras.Sequential([keras.Input((window, 1)), keras.layers.GRU(units),
-                              keras.layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((window, 1)),
+            keras.layers.GRU(units),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     return model
 
 
 @mistake("build_forecaster", "return_sequences=True (one output per step)")
 def forecaster_sequences(window, units):
-    model = keras.Sequential([keras.Input((window, 1)),
-                              keras.layers.GRU(units, return_sequences=True),
-                              keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input((window, 1)),
+            keras.layers.GRU(units, return_sequences=True),
+            keras.layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     return model
 
 
 @mistake("build_forecaster", "classification loss (binary cross-entropy)")
 def forecaster_bce(window, units):
-    model = keras.Sequential([keras.Input((window, 1)), keras.layers.GRU(units),
-                              keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((window, 1)), keras.layers.GRU(units), keras.layers.Dense(1)]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
     return model
 
@@ -164,33 +174,55 @@ def sample_by_keras(logits, temperature, rng):
 
 @mistake("build_tagger", "return_sequences=False: one tag per sequence")
 def tagger_last_state(vocab_size, n_tags, units):
-    model = keras.Sequential([keras.Input((None,), dtype="int32"),
-                              keras.layers.Embedding(vocab_size, 8), keras.layers.GRU(units),
-                              keras.layers.Dense(n_tags, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(0.01),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, 8),
+            keras.layers.GRU(units),
+            keras.layers.Dense(n_tags, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_tagger", "bidirectional GRU: tags depend on later tokens")
 def tagger_bidirectional(vocab_size, n_tags, units):
-    model = keras.Sequential([
-        keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab_size, 8),
-        keras.layers.Bidirectional(keras.layers.GRU(units, return_sequences=True)),
-        keras.layers.Dense(n_tags, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(0.01),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, 8),
+            keras.layers.Bidirectional(keras.layers.GRU(units, return_sequences=True)),
+            keras.layers.Dense(n_tags, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 @mistake("build_tagger", "no softmax: scores instead of probabilities")
 def tagger_logits(vocab_size, n_tags, units):
-    model = keras.Sequential([keras.Input((None,), dtype="int32"),
-                              keras.layers.Embedding(vocab_size, 8),
-                              keras.layers.GRU(units, return_sequences=True),
-                              keras.layers.Dense(n_tags)])
-    model.compile(optimizer=keras.optimizers.Adam(0.01),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, 8),
+            keras.layers.GRU(units, return_sequences=True),
+            keras.layers.Dense(n_tags),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 

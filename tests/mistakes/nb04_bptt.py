@@ -22,36 +22,31 @@ def rnn_backward(dh, cache):
 @mistake("rnn_step_backward", "forgot the tanh derivative")
 def step_back_no_tanh(dnext_h, cache):
     da = dnext_h
-    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, cache.prev_h.T @ da,
-            da.sum(axis=0))
+    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, cache.prev_h.T @ da, da.sum(axis=0))
 
 
 @mistake("rnn_step_backward", "tanh derivative taken at prev_h")
 def step_back_prev_h_derivative(dnext_h, cache):
     da = dnext_h * (1 - cache.prev_h**2)
-    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, cache.prev_h.T @ da,
-            da.sum(axis=0))
+    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, cache.prev_h.T @ da, da.sum(axis=0))
 
 
 @mistake("rnn_step_backward", "dprev_h multiplied by Wh instead of Wh.T")
 def step_back_untransposed_wh(dnext_h, cache):
     da = dnext_h * (1 - cache.next_h**2)
-    return (da @ cache.Wx.T, da @ cache.Wh, cache.x.T @ da, cache.prev_h.T @ da,
-            da.sum(axis=0))
+    return (da @ cache.Wx.T, da @ cache.Wh, cache.x.T @ da, cache.prev_h.T @ da, da.sum(axis=0))
 
 
 @mistake("rnn_step_backward", "dWh transposed (da.T @ prev_h)")
 def step_back_transposed_dwh(dnext_h, cache):
     da = dnext_h * (1 - cache.next_h**2)
-    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, da.T @ cache.prev_h,
-            da.sum(axis=0))
+    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, da.T @ cache.prev_h, da.sum(axis=0))
 
 
 @mistake("rnn_step_backward", "db averaged over the batch")
 def step_back_mean_db(dnext_h, cache):
     da = dnext_h * (1 - cache.next_h**2)
-    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, cache.prev_h.T @ da,
-            da.mean(axis=0))
+    return (da @ cache.Wx.T, da @ cache.Wh.T, cache.x.T @ da, cache.prev_h.T @ da, da.mean(axis=0))
 
 
 @delegates("rnn_step_backward")
@@ -141,12 +136,17 @@ def numgrad_by_rnnlib(f, x, df, h=1e-5):
 @mistake("rnn_backward", "state entering step t read as next_h[:, t-1] (step 0 gets the last)")
 def back_wraps_around(dh, cache):
     N, T, H = dh.shape
-    dx, dWx, dWh, db = (np.zeros_like(cache.x), np.zeros_like(cache.Wx),
-                        np.zeros_like(cache.Wh), np.zeros(H))
+    dx, dWx, dWh, db = (
+        np.zeros_like(cache.x),
+        np.zeros_like(cache.Wx),
+        np.zeros_like(cache.Wh),
+        np.zeros(H),
+    )
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.cells.RNNStepCache(cache.x[:, t], cache.next_h[:, t - 1], cache.Wx, cache.Wh,
-                                   cache.next_h[:, t])
+        step = rl.cells.RNNStepCache(
+            cache.x[:, t], cache.next_h[:, t - 1], cache.Wx, cache.Wh, cache.next_h[:, t]
+        )
         dx[:, t], dstate, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dstate, step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
     return dx, dstate, dWx, dWh, db
@@ -158,8 +158,9 @@ def back_not_accumulated(dh, cache):
     dx = np.zeros_like(cache.x)
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
-                                   cache.next_h[:, t])
+        step = rl.cells.RNNStepCache(
+            cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh, cache.next_h[:, t]
+        )
         dx[:, t], dstate, dWx, dWh, db = rnn_step_backward(dh[:, t] + dstate, step)
     return dx, dstate, dWx, dWh, db
 
@@ -167,12 +168,17 @@ def back_not_accumulated(dh, cache):
 @mistake("rnn_backward", "no gradient through the state (steps treated as independent)")
 def back_no_chain(dh, cache):
     N, T, H = dh.shape
-    dx, dWx, dWh, db = (np.zeros_like(cache.x), np.zeros_like(cache.Wx),
-                        np.zeros_like(cache.Wh), np.zeros(H))
+    dx, dWx, dWh, db = (
+        np.zeros_like(cache.x),
+        np.zeros_like(cache.Wx),
+        np.zeros_like(cache.Wh),
+        np.zeros(H),
+    )
     dh0 = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
-                                   cache.next_h[:, t])
+        step = rl.cells.RNNStepCache(
+            cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh, cache.next_h[:, t]
+        )
         dx[:, t], dprev, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t], step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
         if t == 0:
@@ -183,12 +189,17 @@ def back_no_chain(dh, cache):
 @mistake("rnn_backward", "ignored the mask")
 def back_ignores_mask(dh, cache):
     N, T, H = dh.shape
-    dx, dWx, dWh, db = (np.zeros_like(cache.x), np.zeros_like(cache.Wx),
-                        np.zeros_like(cache.Wh), np.zeros(H))
+    dx, dWx, dWh, db = (
+        np.zeros_like(cache.x),
+        np.zeros_like(cache.Wx),
+        np.zeros_like(cache.Wh),
+        np.zeros(H),
+    )
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
-        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
-                                   cache.next_h[:, t])
+        step = rl.cells.RNNStepCache(
+            cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh, cache.next_h[:, t]
+        )
         dx[:, t], dstate, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dstate, step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
     return dx, dstate, dWx, dWh, db
@@ -198,13 +209,18 @@ def back_ignores_mask(dh, cache):
 def back_drops_repeated_outputs(dh, cache):
     N, T, H = dh.shape
     mask = np.ones((N, T), bool) if cache.mask is None else cache.mask
-    dx, dWx, dWh, db = (np.zeros_like(cache.x), np.zeros_like(cache.Wx),
-                        np.zeros_like(cache.Wh), np.zeros(H))
+    dx, dWx, dWh, db = (
+        np.zeros_like(cache.x),
+        np.zeros_like(cache.Wx),
+        np.zeros_like(cache.Wh),
+        np.zeros(H),
+    )
     dstate = np.zeros((N, H))
     for t in reversed(range(T)):
         m = mask[:, t, None]
-        step = rl.cells.RNNStepCache(cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh,
-                                   cache.next_h[:, t])
+        step = rl.cells.RNNStepCache(
+            cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh, cache.next_h[:, t]
+        )
         dx[:, t], dprev, dWx_t, dWh_t, db_t = rnn_step_backward((dh[:, t] + dstate) * m, step)
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
         dstate = np.where(m, dprev, dstate)
@@ -226,7 +242,8 @@ def tbptt_no_carry(params, x, y, h0, window):
     for start in range(0, T, window):
         stop = min(start + window, T)
         w_loss, w_grads, h = rl.lm.window_loss_and_grads(
-            params, x[:, start:stop], y[:, start:stop], h0, backward=rnn_backward)
+            params, x[:, start:stop], y[:, start:stop], h0, backward=rnn_backward
+        )
         loss += (stop - start) / T * w_loss
         for k in grads:
             grads[k] += (stop - start) / T * w_grads[k]
@@ -240,8 +257,12 @@ def tbptt_equal_weights(params, x, y, h0, window):
     loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, h0
     for start in starts:
         w_loss, w_grads, h = rl.lm.window_loss_and_grads(
-            params, x[:, start:start + window], y[:, start:start + window], h,
-            backward=rnn_backward)
+            params,
+            x[:, start : start + window],
+            y[:, start : start + window],
+            h,
+            backward=rnn_backward,
+        )
         loss += w_loss / len(starts)
         for k in grads:
             grads[k] += w_grads[k] / len(starts)
@@ -253,8 +274,12 @@ def tbptt_last_window(params, x, y, h0, window):
     h = h0
     for start in range(0, x.shape[1], window):
         loss, grads, h = rl.lm.window_loss_and_grads(
-            params, x[:, start:start + window], y[:, start:start + window], h,
-            backward=rnn_backward)
+            params,
+            x[:, start : start + window],
+            y[:, start : start + window],
+            h,
+            backward=rnn_backward,
+        )
     return loss, grads, h
 
 
@@ -265,7 +290,8 @@ def tbptt_reference_backward(params, x, y, h0, window):
     for start in range(0, T, window):
         stop = min(start + window, T)
         w_loss, w_grads, h = rl.lm.window_loss_and_grads(
-            params, x[:, start:stop], y[:, start:stop], h)
+            params, x[:, start:stop], y[:, start:stop], h
+        )
         loss += (stop - start) / T * w_loss
         for k in grads:
             grads[k] += (stop - start) / T * w_grads[k]
@@ -285,8 +311,8 @@ def stream_reset(params, ids, chunk=2000):
     H = params["Wh"].shape[0]
     total = 0.0
     for start in range(0, len(ids) - 1, chunk):
-        x = ids[None, start:min(start + chunk, len(ids) - 1)]
-        y = ids[None, start + 1:start + 1 + x.shape[1]]
+        x = ids[None, start : min(start + chunk, len(ids) - 1)]
+        y = ids[None, start + 1 : start + 1 + x.shape[1]]
         logits, _ = rl.lm.char_rnn_forward(params, x, np.zeros((1, H)))
         total += rl.cells.temporal_softmax_loss(logits, y)[0]
     return total / (len(ids) - 1)
@@ -297,8 +323,8 @@ def stream_equal_weights(params, ids, chunk=2000):
     h = np.zeros((1, params["Wh"].shape[0]))
     losses = []
     for start in range(0, len(ids) - 1, chunk):
-        x = ids[None, start:min(start + chunk, len(ids) - 1)]
-        y = ids[None, start + 1:start + 1 + x.shape[1]]
+        x = ids[None, start : min(start + chunk, len(ids) - 1)]
+        y = ids[None, start + 1 : start + 1 + x.shape[1]]
         logits, h = rl.lm.char_rnn_forward(params, x, h)
         losses.append(rl.cells.temporal_softmax_loss(logits, y)[0] / x.shape[1])
     return float(np.mean(losses))
@@ -309,7 +335,7 @@ def stream_unshifted(params, ids, chunk=2000):
     h = np.zeros((1, params["Wh"].shape[0]))
     total = 0.0
     for start in range(0, len(ids), chunk):
-        x = ids[None, start:start + chunk]
+        x = ids[None, start : start + chunk]
         logits, h = rl.lm.char_rnn_forward(params, x, h)
         total += rl.cells.temporal_softmax_loss(logits, x)[0]
     return total / len(ids)

@@ -25,8 +25,8 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
 def step_tf1_order(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, g = sigmoid(a[:, :H]), np.tanh(a[:, H:2 * H])
-    f, o = sigmoid(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, g = sigmoid(a[:, :H]), np.tanh(a[:, H : 2 * H])
+    f, o = sigmoid(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     return o * np.tanh(next_c), next_c
 
@@ -35,8 +35,8 @@ def step_tf1_order(x, prev_h, prev_c, Wx, Wh, b):
 def step_ifoc_order(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    o, g = sigmoid(a[:, 2 * H:3 * H]), np.tanh(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    o, g = sigmoid(a[:, 2 * H : 3 * H]), np.tanh(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     return o * np.tanh(next_c), next_c
 
@@ -45,8 +45,8 @@ def step_ifoc_order(x, prev_h, prev_c, Wx, Wh, b):
 def step_without_bias(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     return o * np.tanh(next_c), next_c
 
@@ -55,8 +55,8 @@ def step_without_bias(x, prev_h, prev_c, Wx, Wh, b):
 def step_without_tanh_c(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     return o * next_c, next_c
 
@@ -65,7 +65,7 @@ def step_without_tanh_c(x, prev_h, prev_c, Wx, Wh, b):
 def step_sigmoid_candidate(x, prev_h, prev_c, Wx, Wh, b):
     a = x @ Wx + prev_h @ Wh + b
     H = prev_h.shape[1]
-    i, f, g, o = (sigmoid(a[:, k * H:(k + 1) * H]) for k in range(4))
+    i, f, g, o = (sigmoid(a[:, k * H : (k + 1) * H]) for k in range(4))
     next_c = f * prev_c + i * g
     return o * np.tanh(next_c), next_c
 
@@ -74,8 +74,8 @@ def step_sigmoid_candidate(x, prev_h, prev_c, Wx, Wh, b):
 def step_swapped_outputs(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     next_c = f * prev_c + i * g
     return next_c, o * np.tanh(next_c)
 
@@ -145,12 +145,19 @@ def forward_by_reference(x, h0, Wx, Wh, b, c0=None):
 def backward_without_dnext_c(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     tanh_c = np.tanh(f * prev_c + i * g)
     dc = dnext_h * o * (1 - tanh_c**2)
-    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dc * i * (1 - g**2),
-                         dnext_h * tanh_c * o * (1 - o)], axis=1)
+    da = np.concatenate(
+        [
+            dc * g * i * (1 - i),
+            dc * prev_c * f * (1 - f),
+            dc * i * (1 - g**2),
+            dnext_h * tanh_c * o * (1 - o),
+        ],
+        axis=1,
+    )
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
@@ -158,12 +165,19 @@ def backward_without_dnext_c(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
 def backward_without_h_route(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     tanh_c = np.tanh(f * prev_c + i * g)
     dc = dnext_c
-    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dc * i * (1 - g**2),
-                         dnext_h * tanh_c * o * (1 - o)], axis=1)
+    da = np.concatenate(
+        [
+            dc * g * i * (1 - i),
+            dc * prev_c * f * (1 - f),
+            dc * i * (1 - g**2),
+            dnext_h * tanh_c * o * (1 - o),
+        ],
+        axis=1,
+    )
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
@@ -171,12 +185,19 @@ def backward_without_h_route(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
 def backward_wrong_tanh_derivative(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     tanh_c = np.tanh(f * prev_c + i * g)
     dc = dnext_c + dnext_h * o * (1 - tanh_c**2)
-    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dc * i * (1 - g),
-                         dnext_h * tanh_c * o * (1 - o)], axis=1)
+    da = np.concatenate(
+        [
+            dc * g * i * (1 - i),
+            dc * prev_c * f * (1 - f),
+            dc * i * (1 - g),
+            dnext_h * tanh_c * o * (1 - o),
+        ],
+        axis=1,
+    )
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
 
 
@@ -184,12 +205,19 @@ def backward_wrong_tanh_derivative(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, 
 def backward_transposed_dwh(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b
-    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
     tanh_c = np.tanh(f * prev_c + i * g)
     dc = dnext_c + dnext_h * o * (1 - tanh_c**2)
-    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f), dc * i * (1 - g**2),
-                         dnext_h * tanh_c * o * (1 - o)], axis=1)
+    da = np.concatenate(
+        [
+            dc * g * i * (1 - i),
+            dc * prev_c * f * (1 - f),
+            dc * i * (1 - g**2),
+            dnext_h * tanh_c * o * (1 - o),
+        ],
+        axis=1,
+    )
     dWh = (da.T @ prev_h).reshape(prev_h.shape[1], -1)
     return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, dWh, da.sum(axis=0)
 
@@ -208,13 +236,13 @@ def gru_swapped_z(x, prev_h, Wx, Wh, b, reset_after=True):
     H = prev_h.shape[1]
     if reset_after:
         xa, ha = x @ Wx + b[0], prev_h @ Wh + b[1]
-        z, r = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H:2 * H] + ha[:, H:2 * H])
-        cand = np.tanh(xa[:, 2 * H:] + r * ha[:, 2 * H:])
+        z, r = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H : 2 * H] + ha[:, H : 2 * H])
+        cand = np.tanh(xa[:, 2 * H :] + r * ha[:, 2 * H :])
     else:
         xa = x @ Wx + b
         z = sigmoid(xa[:, :H] + prev_h @ Wh[:, :H])
-        r = sigmoid(xa[:, H:2 * H] + prev_h @ Wh[:, H:2 * H])
-        cand = np.tanh(xa[:, 2 * H:] + (r * prev_h) @ Wh[:, 2 * H:])
+        r = sigmoid(xa[:, H : 2 * H] + prev_h @ Wh[:, H : 2 * H])
+        cand = np.tanh(xa[:, 2 * H :] + (r * prev_h) @ Wh[:, 2 * H :])
     return (1 - z) * prev_h + z * cand
 
 
@@ -224,8 +252,8 @@ def gru_always_reset_before(x, prev_h, Wx, Wh, b, reset_after=True):
     bias = b[0] + b[1] if reset_after else b
     xa = x @ Wx + bias
     z = sigmoid(xa[:, :H] + prev_h @ Wh[:, :H])
-    r = sigmoid(xa[:, H:2 * H] + prev_h @ Wh[:, H:2 * H])
-    cand = np.tanh(xa[:, 2 * H:] + (r * prev_h) @ Wh[:, 2 * H:])
+    r = sigmoid(xa[:, H : 2 * H] + prev_h @ Wh[:, H : 2 * H])
+    cand = np.tanh(xa[:, 2 * H :] + (r * prev_h) @ Wh[:, 2 * H :])
     return z * prev_h + (1 - z) * cand
 
 
@@ -234,13 +262,13 @@ def gru_input_bias_only(x, prev_h, Wx, Wh, b, reset_after=True):
     H = prev_h.shape[1]
     if reset_after:
         xa, ha = x @ Wx + b[0], prev_h @ Wh
-        z, r = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H:2 * H] + ha[:, H:2 * H])
-        cand = np.tanh(xa[:, 2 * H:] + r * ha[:, 2 * H:])
+        z, r = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H : 2 * H] + ha[:, H : 2 * H])
+        cand = np.tanh(xa[:, 2 * H :] + r * ha[:, 2 * H :])
     else:
         xa = x @ Wx + b
         z = sigmoid(xa[:, :H] + prev_h @ Wh[:, :H])
-        r = sigmoid(xa[:, H:2 * H] + prev_h @ Wh[:, H:2 * H])
-        cand = np.tanh(xa[:, 2 * H:] + (r * prev_h) @ Wh[:, 2 * H:])
+        r = sigmoid(xa[:, H : 2 * H] + prev_h @ Wh[:, H : 2 * H])
+        cand = np.tanh(xa[:, 2 * H :] + (r * prev_h) @ Wh[:, 2 * H :])
     return z * prev_h + (1 - z) * cand
 
 
@@ -249,13 +277,13 @@ def gru_swapped_blocks(x, prev_h, Wx, Wh, b, reset_after=True):
     H = prev_h.shape[1]
     if reset_after:
         xa, ha = x @ Wx + b[0], prev_h @ Wh + b[1]
-        r, z = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H:2 * H] + ha[:, H:2 * H])
-        cand = np.tanh(xa[:, 2 * H:] + r * ha[:, 2 * H:])
+        r, z = sigmoid(xa[:, :H] + ha[:, :H]), sigmoid(xa[:, H : 2 * H] + ha[:, H : 2 * H])
+        cand = np.tanh(xa[:, 2 * H :] + r * ha[:, 2 * H :])
     else:
         xa = x @ Wx + b
         r = sigmoid(xa[:, :H] + prev_h @ Wh[:, :H])
-        z = sigmoid(xa[:, H:2 * H] + prev_h @ Wh[:, H:2 * H])
-        cand = np.tanh(xa[:, 2 * H:] + (r * prev_h) @ Wh[:, 2 * H:])
+        z = sigmoid(xa[:, H : 2 * H] + prev_h @ Wh[:, H : 2 * H])
+        cand = np.tanh(xa[:, 2 * H :] + (r * prev_h) @ Wh[:, 2 * H :])
     return z * prev_h + (1 - z) * cand
 
 

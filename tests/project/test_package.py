@@ -79,8 +79,10 @@ def _function_bodies(root: Path):
                 # the docstring may differ; the code may not
                 body = node.body[1:] if ast.get_docstring(node) is not None else node.body
                 if len(body) > 1:  # a one-line delegation is not a copied helper
-                    yield f"{path.relative_to(root.parent)}:{node.lineno} {node.name}", ast.dump(
-                        ast.Module(body=body, type_ignores=[]))
+                    yield (
+                        f"{path.relative_to(root.parent)}:{node.lineno} {node.name}",
+                        ast.dump(ast.Module(body=body, type_ignores=[])),
+                    )
 
 
 def test_no_function_of_rnnlib_is_written_twice():

@@ -104,7 +104,10 @@ def test_checks_run_without_tensorflow():
         """
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
         cwd=Path(__file__).resolve().parent,
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

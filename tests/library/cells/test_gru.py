@@ -134,13 +134,17 @@ def test_backward_names_a_wrong_cache():
     p = params(np.random.default_rng(12), 2, 3, 2, 3, True)
     h, cache = gru.gru_forward(**p)
     _, step_cache = gru.gru_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"])
-    for wrong, came in [(None, "got None"), (step_cache, "got GRUStepCache"),
-                        ((h, cache), "(out, cache) pair gru_forward returned")]:
+    for wrong, came in [
+        (None, "got None"),
+        (step_cache, "got GRUStepCache"),
+        ((h, cache), "(out, cache) pair gru_forward returned"),
+    ]:
         with pytest.raises(TypeError, match="gru_backward: cache should be the GRUCache") as info:
             gru.gru_backward(np.zeros_like(h), wrong)
         assert came in str(info.value)
-    with pytest.raises(TypeError, match="the GRUStepCache that gru_step_forward returned, "
-                                        "got GRUCache"):
+    with pytest.raises(
+        TypeError, match="the GRUStepCache that gru_step_forward returned, got GRUCache"
+    ):
         gru.gru_step_backward(np.zeros((2, 3)), cache)
 
 

@@ -17,8 +17,10 @@ def test_chrono_bias_has_keras_layout_and_the_papers_ranges():
     np.testing.assert_array_equal(g["i"], -g["f"])
     assert not g["c"].any() and not g["o"].any()
     # exp(b_f) is uniform on [1, T-1]: its mean is about T/2
-    assert abs(np.exp(init.chrono_bias(4000, T, seed=0, dtype="float64")[4000:8000]).mean()
-               - T / 2) < 5
+    assert (
+        abs(np.exp(init.chrono_bias(4000, T, seed=0, dtype="float64")[4000:8000]).mean() - T / 2)
+        < 5
+    )
 
 
 def test_chrono_bias_is_seeded():
@@ -29,11 +31,14 @@ def test_chrono_bias_is_seeded():
     assert init.chrono_bias(8, 50, seed=rng).shape == (32,)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"units": 0, "max_len": 10}, "units should be an integer >= 1"),
-    ({"units": 4, "max_len": 2}, "max_len should be an integer >= 3"),
-    ({"units": 4.0, "max_len": 10}, "units should be an integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"units": 0, "max_len": 10}, "units should be an integer >= 1"),
+        ({"units": 4, "max_len": 2}, "max_len should be an integer >= 3"),
+        ({"units": 4.0, "max_len": 10}, "units should be an integer"),
+    ],
+)
 def test_chrono_bias_rejects_bad_sizes(kwargs, match):
     """Are a zero width, a too-short T_max and a float width refused with a message?"""
     with pytest.raises(ValueError, match=match):

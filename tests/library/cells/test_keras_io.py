@@ -106,8 +106,9 @@ def test_outputs_and_gradients_match_keras(kind, return_sequences, masked):
 
     ours = rnnlib_backward(kind, dh_seq, cache)  # dx, dh0, dWx, dWh, db (, dc0 for an LSTM)
     assert len(ours) == len(keras_grads)
-    for name, a, b in zip(["dx", "dh0", "dWx", "dWh", "db", "dc0"], ours, keras_grads,
-                          strict=False):
+    for name, a, b in zip(
+        ["dx", "dh0", "dWx", "dWh", "db", "dc0"], ours, keras_grads, strict=False
+    ):
         assert a.shape == b.shape, name
         assert rel_error(a, b) <= 1e-5, f"{name}: rel. error {rel_error(a, b):.1e}"
 

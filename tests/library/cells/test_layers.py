@@ -22,8 +22,9 @@ def test_embedding_forward_is_a_row_lookup_and_a_one_hot_product():
     np.testing.assert_allclose(out, np.eye(6)[x] @ E, atol=1e-15)
 
 
-@pytest.mark.parametrize("x", [np.array([[3]]), np.array([[0, 1, 1, 4], [4, 4, 4, 2]]),
-                               np.array([[1, 2, 3]] * 2)])
+@pytest.mark.parametrize(
+    "x", [np.array([[3]]), np.array([[0, 1, 1, 4], [4, 4, 4, 2]]), np.array([[1, 2, 3]] * 2)]
+)
 def test_embedding_backward_matches_numerical_gradient(x):
     """Does dE collect every occurrence of each token (repeated tokens included)?"""
     rng = np.random.default_rng(int(x.sum()))
@@ -87,8 +88,11 @@ def test_embedding_rejects_bad_weights_and_gradients():
 def test_temporal_affine_backward_matches_numerical_gradient(N, T, D, M):
     """Are dx, dw, db of the per-step affine map right for any shape?"""
     rng = np.random.default_rng(N + T + D + M)
-    inputs = {"x": rng.standard_normal((N, T, D)), "w": rng.standard_normal((D, M)),
-              "b": rng.standard_normal(M)}
+    inputs = {
+        "x": rng.standard_normal((N, T, D)),
+        "w": rng.standard_normal((D, M)),
+        "b": rng.standard_normal(M),
+    }
     out, cache = layers.temporal_affine_forward(**inputs)
     np.testing.assert_allclose(out[0, -1], inputs["x"][0, -1] @ inputs["w"] + inputs["b"])
     dout = rng.standard_normal(out.shape)
@@ -104,11 +108,13 @@ def test_temporal_affine_validates_and_keeps_dtype():
     with pytest.raises(ValueError, match=r"temporal_affine_forward: b .*M=2.*\(3,\)"):
         layers.temporal_affine_forward(np.zeros((2, 3, 4)), np.zeros((4, 2)), np.zeros(3))
     x = np.zeros((2, 3, 4), np.float32)
-    out, cache = layers.temporal_affine_forward(x, np.zeros((4, 2), np.float32),
-                                                np.zeros(2, np.float32))
+    out, cache = layers.temporal_affine_forward(
+        x, np.zeros((4, 2), np.float32), np.zeros(2, np.float32)
+    )
     assert out.dtype == np.float32
-    assert all(g.dtype == np.float32
-               for g in layers.temporal_affine_backward(np.ones((2, 3, 2)), cache))
+    assert all(
+        g.dtype == np.float32 for g in layers.temporal_affine_backward(np.ones((2, 3, 2)), cache)
+    )
 
 
 def test_backward_names_a_wrong_cache():
@@ -117,14 +123,22 @@ def test_backward_names_a_wrong_cache():
     x, w = np.ones((2, 3, 4)), np.ones((4, 2))
     out, affine_cache = layers.temporal_affine_forward(x, w, np.zeros(2))
     _, embedding_cache = layers.embedding_forward(np.array([[0, 1]]), np.zeros((4, 2)))
-    with pytest.raises(TypeError, match="embedding_backward: cache should be the EmbeddingCache "
-                                        "that embedding_forward returned, got None"):
+    with pytest.raises(
+        TypeError,
+        match="embedding_backward: cache should be the EmbeddingCache "
+        "that embedding_forward returned, got None",
+    ):
         layers.embedding_backward(np.zeros((1, 2, 2)), None)
-    with pytest.raises(TypeError, match="temporal_affine_backward: cache should be the "
-                                        "AffineCache .* got EmbeddingCache"):
+    with pytest.raises(
+        TypeError,
+        match="temporal_affine_backward: cache should be the AffineCache .* got EmbeddingCache",
+    ):
         layers.temporal_affine_backward(out, embedding_cache)
-    for got, want in zip(layers.temporal_affine_backward(out, (x, w)),
-                         layers.temporal_affine_backward(out, affine_cache), strict=True):
+    for got, want in zip(
+        layers.temporal_affine_backward(out, (x, w)),
+        layers.temporal_affine_backward(out, affine_cache),
+        strict=True,
+    ):
         np.testing.assert_array_equal(got, want)
 
 
@@ -164,8 +178,9 @@ def test_softmax_loss_gradient_matches_numerical_gradient(N, T, V):
     x, y, mask = loss_inputs(rng, N, T, V)
     mask[0, 0] = False
     loss, dx = layers.temporal_softmax_loss(x, y, mask)
-    numeric = numerical_gradient(lambda z: layers.temporal_softmax_loss(z, y, mask)[0],
-                                 x.copy(), 1.0)
+    numeric = numerical_gradient(
+        lambda z: layers.temporal_softmax_loss(z, y, mask)[0], x.copy(), 1.0
+    )
     assert rel_error(dx, numeric) <= 1e-7
     assert not dx[~mask].any()
 

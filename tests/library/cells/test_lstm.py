@@ -245,15 +245,20 @@ def test_backward_names_a_wrong_cache():
     """Does a None or wrong-kind cache raise a TypeError saying what was expected and what came?"""
     p = params(np.random.default_rng(8), 2, 3, 2, 3)
     h, cache = lstm.lstm_forward(**p)
-    _, _, step_cache = lstm.lstm_step_forward(p["x"][:, 0], p["h0"], p["c0"], p["Wx"], p["Wh"],
-                                              p["b"])
-    for wrong, came in [(None, "got None"), (step_cache, "got LSTMStepCache"),
-                        ((h, cache), "(out, cache) pair lstm_forward returned")]:
+    _, _, step_cache = lstm.lstm_step_forward(
+        p["x"][:, 0], p["h0"], p["c0"], p["Wx"], p["Wh"], p["b"]
+    )
+    for wrong, came in [
+        (None, "got None"),
+        (step_cache, "got LSTMStepCache"),
+        ((h, cache), "(out, cache) pair lstm_forward returned"),
+    ]:
         with pytest.raises(TypeError, match="lstm_backward: cache should be the LSTMCache") as info:
             lstm.lstm_backward(np.zeros_like(h), wrong)
         assert came in str(info.value)
-    with pytest.raises(TypeError, match="the LSTMStepCache that lstm_step_forward returned, "
-                                        "got LSTMCache"):
+    with pytest.raises(
+        TypeError, match="the LSTMStepCache that lstm_step_forward returned, got LSTMCache"
+    ):
         lstm.lstm_step_backward(np.zeros((2, 3)), np.zeros((2, 3)), cache)
 
 

@@ -63,8 +63,9 @@ def test_step_backward_matches_numerical_gradient(N, D, H):
     assert report.passed, str(report)
 
 
-@pytest.mark.parametrize("N, T, D, H", [(1, 1, 2, 3), (2, 1, 3, 4), (1, 5, 2, 3),
-                                         (3, 4, 5, 2), (4, 7, 3, 6)])
+@pytest.mark.parametrize(
+    "N, T, D, H", [(1, 1, 2, 3), (2, 1, 3, 4), (1, 5, 2, 3), (3, 4, 5, 2), (4, 7, 3, 6)]
+)
 def test_sequence_backward_matches_numerical_gradient(N, T, D, H):
     """Is every gradient of rnn_backward within 1e-7 of centred differences, any shape?"""
     rng = np.random.default_rng(N * 1000 + T * 100 + D * 10 + H)
@@ -159,8 +160,9 @@ def test_empty_batch_or_sequence_gives_zero_gradients(N, T):
     if T == 0:
         np.testing.assert_array_equal(dh0, dh_last)
         assert dh0 is not dh_last
-    _, step_cache = rnn.rnn_step_forward(p["x"][:, 0] if T else np.zeros((N, 4)), p["h0"],
-                                         p["Wx"], p["Wh"], p["b"])
+    _, step_cache = rnn.rnn_step_forward(
+        p["x"][:, 0] if T else np.zeros((N, 4)), p["h0"], p["Wx"], p["Wh"], p["b"]
+    )
     dx, dprev_h, *_ = rnn.rnn_step_backward(np.zeros((N, 5)), step_cache)
     assert dx.shape == (N, 4) and dprev_h.shape == (N, 5)
 
@@ -229,8 +231,9 @@ def test_masked_steps_are_skipped():
         real = np.flatnonzero(mask[n])
         if len(real) == 0:
             continue
-        h_row, _ = rnn.rnn_forward(p["x"][n : n + 1, real], p["h0"][n : n + 1], p["Wx"],
-                                   p["Wh"], p["b"])
+        h_row, _ = rnn.rnn_forward(
+            p["x"][n : n + 1, real], p["h0"][n : n + 1], p["Wx"], p["Wh"], p["b"]
+        )
         np.testing.assert_allclose(h[n, real], h_row[0], atol=1e-14)
 
 
@@ -312,8 +315,9 @@ def test_backward_rejects_a_wrong_upstream_gradient():
     h, cache = rnn.rnn_forward(**good_forward_args())
     with pytest.raises(ValueError, match=r"rnn_backward: dh .*\(2, 3, 5\).*\(3, 2, 5\)"):
         rnn.rnn_backward(np.zeros((3, 2, 5)), cache)
-    next_h, step_cache = rnn.rnn_step_forward(np.zeros((2, 4)), np.zeros((2, 5)),
-                                              np.zeros((4, 5)), np.zeros((5, 5)), np.zeros(5))
+    next_h, step_cache = rnn.rnn_step_forward(
+        np.zeros((2, 4)), np.zeros((2, 5)), np.zeros((4, 5)), np.zeros((5, 5)), np.zeros(5)
+    )
     with pytest.raises(ValueError, match="rnn_step_backward: dnext_h"):
         rnn.rnn_step_backward(np.zeros((2, 4)), step_cache)
 
@@ -323,13 +327,19 @@ def test_backward_names_a_wrong_cache():
     p = good_forward_args()
     h, cache = rnn.rnn_forward(**p)
     next_h, step_cache = rnn.rnn_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"])
-    for wrong, came in [(None, "got None"), (step_cache, "got RNNStepCache"),
-                        ((h, cache), "(out, cache) pair rnn_forward returned")]:
+    for wrong, came in [
+        (None, "got None"),
+        (step_cache, "got RNNStepCache"),
+        ((h, cache), "(out, cache) pair rnn_forward returned"),
+    ]:
         with pytest.raises(TypeError, match=r"rnn_backward: cache should be the RNNCache") as info:
             rnn.rnn_backward(np.zeros_like(h), wrong)
         assert came in str(info.value)
-    with pytest.raises(TypeError, match=r"RNNStepCache that rnn_step_forward returned, "
-                                        r"got RNNCache"):
+    with pytest.raises(
+        TypeError,
+        match=r"RNNStepCache that rnn_step_forward returned, "
+        r"got RNNCache",
+    ):
         rnn.rnn_step_backward(np.zeros_like(next_h), cache)
     with pytest.raises(ValueError, match=r"rnn_backward: dh_last .*final state.*\(2, 5\)"):
         rnn.rnn_backward(np.zeros_like(h), cache, dh_last=np.zeros((5, 2)))
@@ -340,14 +350,21 @@ def test_backward_names_a_wrong_cache():
 
 def test_reference_comparison_accepts_the_reference():
     """Does check_against_reference accept rnnlib's own functions, masks and all?"""
-    grading.check_against_reference(rnn.rnn_step_forward, rnn.rnn_step_forward,
-                                   wrong_rnn.step_inputs, seed=0,
-                                   diagnoses=wrong_rnn.WRONG_STEP_FORWARD)
+    grading.check_against_reference(
+        rnn.rnn_step_forward,
+        rnn.rnn_step_forward,
+        wrong_rnn.step_inputs,
+        seed=0,
+        diagnoses=wrong_rnn.WRONG_STEP_FORWARD,
+    )
     for masked in (True, False):
         grading.check_against_reference(
-            rnn.rnn_forward, rnn.rnn_forward,
-            lambda rng, masked=masked: wrong_rnn.forward_inputs(rng, masked), seed=0,
-            diagnoses=wrong_rnn.WRONG_FORWARD)
+            rnn.rnn_forward,
+            rnn.rnn_forward,
+            lambda rng, masked=masked: wrong_rnn.forward_inputs(rng, masked),
+            seed=0,
+            diagnoses=wrong_rnn.WRONG_FORWARD,
+        )
 
 
 @pytest.mark.parametrize("label", list(wrong_rnn.WRONG_STEP_FORWARD))
@@ -355,11 +372,15 @@ def test_reference_comparison_rejects_wrong_steps(label):
     """Is each plausible wrong rnn_step_forward rejected, with its mistake named?"""
     wrong = wrong_rnn.WRONG_STEP_FORWARD[label]
     with pytest.raises(AssertionError):
-        grading.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs,
-                                       seed=0)
+        grading.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs, seed=0)
     with pytest.raises(AssertionError) as info:
-        grading.check_against_reference(wrong, rnn.rnn_step_forward, wrong_rnn.step_inputs,
-                                       seed=1, diagnoses=wrong_rnn.WRONG_STEP_FORWARD)
+        grading.check_against_reference(
+            wrong,
+            rnn.rnn_step_forward,
+            wrong_rnn.step_inputs,
+            seed=1,
+            diagnoses=wrong_rnn.WRONG_STEP_FORWARD,
+        )
     assert f"Likely mistake: {label}" in str(info.value)
 
 
@@ -368,36 +389,49 @@ def test_reference_comparison_rejects_wrong_forwards(label):
     """Is each plausible wrong rnn_forward rejected, with its mistake named?"""
     wrong = wrong_rnn.WRONG_FORWARD[label]
     with pytest.raises(AssertionError):
-        grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
-                                       seed=0)
+        grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs, seed=0)
     with pytest.raises(AssertionError) as info:
-        grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
-                                       seed=1, diagnoses=wrong_rnn.WRONG_FORWARD)
+        grading.check_against_reference(
+            wrong,
+            rnn.rnn_forward,
+            wrong_rnn.forward_inputs,
+            seed=1,
+            diagnoses=wrong_rnn.WRONG_FORWARD,
+        )
     assert label in str(info.value)
 
 
 def test_shape_mistakes_get_shape_messages():
     """Do the shape mistakes (last step only, time-major) get check_shape's diagnosis?"""
-    for wrong, words in [(wrong_rnn.forward_last_step_only, "only one time step"),
-                         (wrong_rnn.forward_time_major, "time-major")]:
+    for wrong, words in [
+        (wrong_rnn.forward_last_step_only, "only one time step"),
+        (wrong_rnn.forward_time_major, "time-major"),
+    ]:
         with pytest.raises(AssertionError, match=words):
-            grading.check_against_reference(wrong, rnn.rnn_forward, wrong_rnn.forward_inputs,
-                                           seed=0)
+            grading.check_against_reference(
+                wrong, rnn.rnn_forward, wrong_rnn.forward_inputs, seed=0
+            )
 
 
-@pytest.mark.parametrize("cheat", [wrong_rnn.forward_calls_reference,
-                                   wrong_rnn.forward_calls_imported_reference])
+@pytest.mark.parametrize(
+    "cheat", [wrong_rnn.forward_calls_reference, wrong_rnn.forward_calls_imported_reference]
+)
 def test_reference_blocked_catches_a_function_that_calls_the_reference(cheat):
     """Is a function that just calls rnnlib's reference accepted normally but caught while
     the reference is blocked, and is everything restored afterwards?"""
     grading.check_against_reference(cheat, rnn.rnn_forward, wrong_rnn.forward_inputs, seed=0)
     reference = rnn.rnn_forward
     with pytest.raises(AssertionError, match="yourself"):
-        grading.check_against_reference(grading.guarded(cheat, rnn.rnn_forward), reference,
-                                        wrong_rnn.forward_inputs, seed=0)
+        grading.check_against_reference(
+            grading.guarded(cheat, rnn.rnn_forward), reference, wrong_rnn.forward_inputs, seed=0
+        )
     # an honest implementation (here: a loop over rnnlib's step) still passes
-    grading.check_against_reference(grading.guarded(honest_forward, rnn.rnn_forward), reference,
-                                    wrong_rnn.forward_inputs, seed=0)
+    grading.check_against_reference(
+        grading.guarded(honest_forward, rnn.rnn_forward),
+        reference,
+        wrong_rnn.forward_inputs,
+        seed=0,
+    )
     assert rnn.rnn_forward is reference and wrong_rnn.imported_reference is reference
 
 

@@ -9,9 +9,14 @@ import pytest
 
 from rnnlib.cells._time_loop import scan, scan_backward
 
-MASK = np.array([[0, 1, 0, 1, 1, 0],  # leading, middle and trailing masked steps
-                 [0, 0, 0, 0, 0, 0],  # fully masked row
-                 [1, 1, 1, 1, 1, 1]], bool)
+MASK = np.array(
+    [
+        [0, 1, 0, 1, 1, 0],  # leading, middle and trailing masked steps
+        [0, 0, 0, 0, 0, 0],  # fully masked row
+        [1, 1, 1, 1, 1, 1],
+    ],
+    bool,
+)
 
 
 def running_sum(x, s0, mask):

@@ -24,7 +24,7 @@ def test_reverse_task_targets_are_reversed_sources_then_eos():
         L = len(real)
         assert 2 <= L <= 5 and np.all((real >= 3) & (real < 7))
         assert t[:L].tolist() == real[::-1].tolist() and t[L] == datasets.EOS
-        assert np.all(t[L + 1:] == datasets.PAD) and np.all(s[L:] == datasets.PAD)
+        assert np.all(t[L + 1 :] == datasets.PAD) and np.all(s[L:] == datasets.PAD)
     again, _ = datasets.reverse_task(50, min_length=2, max_length=5, n_symbols=4, seed=3)
     assert np.array_equal(src, again)
     with pytest.raises(ValueError, match="min_length"):
@@ -44,7 +44,10 @@ def test_balanced_brackets_are_balanced_and_bounded():
     words = datasets.balanced_brackets(300, max_length=10, seed=2)
     assert len(words) == 300 and all(datasets.is_balanced(w) and len(w) <= 10 for w in words)
     assert words == datasets.balanced_brackets(300, max_length=10, seed=2)
-    assert not datasets.is_balanced("())(") and not datasets.is_balanced("") \
+    assert (
+        not datasets.is_balanced("())(")
+        and not datasets.is_balanced("")
         and not datasets.is_balanced("(a)")
+    )
     assert len({len(w) for w in words}) > 2  # several lengths, not only "()"
     assert rl.datasets.is_balanced("(()())")

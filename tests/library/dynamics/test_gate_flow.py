@@ -24,8 +24,14 @@ def test_simple_rnn_norms_equal_the_product_of_step_jacobians():
     np.testing.assert_allclose(state_gradient_norms(layer, x), expected[::-1], rtol=1e-4)
 
 
-@pytest.mark.parametrize("make", [lambda: keras.layers.LSTM(3), lambda: keras.layers.GRU(3),
-                                  lambda: keras.layers.GRU(3, reset_after=False)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: keras.layers.LSTM(3),
+        lambda: keras.layers.GRU(3),
+        lambda: keras.layers.GRU(3, reset_after=False),
+    ],
+)
 def test_gated_norms_match_finite_differences_of_the_initial_state(make):
     """Is norms[0] the norm of dh_T/ds_0 (s = (h, c) for an LSTM), by central differences?"""
     keras.utils.set_random_seed(2)
@@ -76,11 +82,14 @@ def test_rejects_a_batch_and_other_layers():
         state_gradient_norms(keras.layers.Dense(2), np.zeros((3, 1)))
 
 
-@pytest.mark.parametrize("make, names", [
-    (lambda: keras.layers.LSTM(4, return_sequences=True), "ifo"),
-    (lambda: keras.layers.GRU(4, return_sequences=True), "zr"),
-    (lambda: keras.layers.GRU(4, return_sequences=True, reset_after=False), "zr"),
-])
+@pytest.mark.parametrize(
+    "make, names",
+    [
+        (lambda: keras.layers.LSTM(4, return_sequences=True), "ifo"),
+        (lambda: keras.layers.GRU(4, return_sequences=True), "zr"),
+        (lambda: keras.layers.GRU(4, return_sequences=True, reset_after=False), "zr"),
+    ],
+)
 def test_gate_activations_reproduce_the_layer_output(make, names):
     """Do the recomputed gates lead to the layer's own output, with gates in [0, 1]?"""
     keras.utils.set_random_seed(5)

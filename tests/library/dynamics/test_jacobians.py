@@ -9,9 +9,13 @@ from rnnlib.dynamics import jacobians as jac
 
 def _inputs(seed, N=3, T=7, D=2, H=4, scale=0.6):
     rng = np.random.default_rng(seed)
-    return {"x": rng.normal(size=(N, T, D)), "h0": rng.uniform(-0.5, 0.5, size=(N, H)),
-            "Wx": rng.normal(size=(D, H)), "Wh": scale * rng.normal(size=(H, H)),
-            "b": 0.1 * rng.normal(size=H)}
+    return {
+        "x": rng.normal(size=(N, T, D)),
+        "h0": rng.uniform(-0.5, 0.5, size=(N, H)),
+        "Wx": rng.normal(size=(D, H)),
+        "Wh": scale * rng.normal(size=(H, H)),
+        "b": 0.1 * rng.normal(size=H),
+    }
 
 
 def _final_state(x, h, Wx, Wh, b, f):
@@ -68,8 +72,7 @@ def test_norms_match_gradient_tape():
             if t == T:
                 hT = tf.identity(hT)
         J = tape.batch_jacobian(hT, h).numpy()  # (N, H, H)
-        np.testing.assert_allclose(norms[:, t], np.linalg.norm(J, ord=2, axis=(1, 2)),
-                                   rtol=1e-10)
+        np.testing.assert_allclose(norms[:, t], np.linalg.norm(J, ord=2, axis=(1, 2)), rtol=1e-10)
 
 
 @pytest.mark.parametrize("sigma1", [0.7, 1.0, 1.3])
@@ -79,8 +82,9 @@ def test_linear_orthogonal_rnn_is_sigma_to_the_lag(sigma1):
     p["Wh"] = jac.recurrent_matrix(6, sigma1, seed=3)
     norms = jac.jacobian_norms(**p, activation_name="linear")
     T = p["x"].shape[1]
-    np.testing.assert_allclose(norms, np.tile(sigma1 ** (T - np.arange(T + 1.0)), (3, 1)),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        norms, np.tile(sigma1 ** (T - np.arange(T + 1.0)), (3, 1)), rtol=1e-10
+    )
 
 
 @pytest.mark.parametrize("name, gamma", [("tanh", 1.0), ("sigmoid", 0.25)])

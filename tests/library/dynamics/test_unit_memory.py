@@ -11,8 +11,9 @@ def test_trajectory_equals_the_reference_rnn_with_one_unit():
     """Is the trajectory rl.cells.rnn_forward with D = H = 1, h[t-1] = h_t?"""
     x = np.random.default_rng(0).normal(size=12)
     h = unit_memory.unit_trajectory(x, 0.7, -1.3, 0.2, h0=0.4)
-    ref, _ = rl.cells.rnn_forward(x[None, :, None], np.array([[0.4]]), np.array([[-1.3]]),
-                                np.array([[0.7]]), np.array([0.2]))
+    ref, _ = rl.cells.rnn_forward(
+        x[None, :, None], np.array([[0.4]]), np.array([[-1.3]]), np.array([[0.7]]), np.array([0.2])
+    )
     np.testing.assert_allclose(h, ref[0, :, 0], rtol=1e-12)
 
 

@@ -87,8 +87,16 @@ def test_training_lowers_the_loss_and_scores_a_stream():
     ids[rng.random(ids.size) < 0.05] = 4
     params = char_rnn.init_char_rnn(5, 4, 16, seed=0)
     before = char_rnn.stream_loss(params, ids[-300:])
-    hist = char_rnn.train_char_rnn(params, ids[:-300], steps=150, batch_size=8, window=12, lr=1e-2,
-                          held_out=ids[-300:], eval_every=50)
+    hist = char_rnn.train_char_rnn(
+        params,
+        ids[:-300],
+        steps=150,
+        batch_size=8,
+        window=12,
+        lr=1e-2,
+        held_out=ids[-300:],
+        eval_every=50,
+    )
     assert hist["step"] == [50, 100, 150] and len(hist["held_out"]) == 3
     assert hist["held_out"][-1] < min(before, np.log(5)) - 0.5
     assert hist["held_out"][-1] == pytest.approx(char_rnn.stream_loss(params, ids[-300:]))

@@ -22,7 +22,7 @@ def test_probabilities_sum_to_one(cls, n):
     """Does p(. | context) sum to 1 for seen, unseen and too-short contexts?"""
     ids, V = _text()
     model = cls(n, V).fit(ids)
-    for ctx in (ids[100:100 + n - 1], np.full(n - 1, 4), ids[:0]):
+    for ctx in (ids[100 : 100 + n - 1], np.full(n - 1, 4), ids[:0]):
         total = sum(np.exp(model.log_probs(np.array([x]), context=ctx))[0] for x in range(V))
         assert total == pytest.approx(1.0, abs=1e-9)
 

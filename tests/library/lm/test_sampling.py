@@ -76,6 +76,7 @@ def test_greedy_decode_reverses_with_a_perfect_model_and_stops_at_eos():
 
 def test_greedy_decode_feeds_back_its_own_predictions():
     """Does each step see the previous predictions (a model that counts up from BOS)?"""
+
     def count_up(inputs):
         _, dec = inputs
         scores = np.zeros(dec.shape + (20,))

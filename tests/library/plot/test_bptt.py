@@ -15,8 +15,12 @@ def _norms(T=12):
 
 
 def _red_arrows(ax):
-    return [p for p in ax.patches if isinstance(p, FancyArrowPatch)
-            and matplotlib.colors.to_hex(p.get_edgecolor()) == "#cc0000"]
+    return [
+        p
+        for p in ax.patches
+        if isinstance(p, FancyArrowPatch)
+        and matplotlib.colors.to_hex(p.get_edgecolor()) == "#cc0000"
+    ]
 
 
 def test_bptt_graph_draws_every_loss_and_state():
@@ -68,11 +72,10 @@ def test_cost_curves_and_char_model_curve():
     assert np.allclose(ax.lines[0].get_ydata(), [1, 2, 3])
     with pytest.raises(ValueError, match="one value per window"):
         bptt.cost_curves([5, 10], [1.0], [0.1, 0.2])
-    ax = bptt.char_model_curve({"step": [1, 2], "held_out": [2.0, 1.5], "loss": [2.1, 1.4]},
-                               {"add-k 4-gram": 1.6})
+    ax = bptt.char_model_curve(
+        {"step": [1, 2], "held_out": [2.0, 1.5], "loss": [2.1, 1.4]}, {"add-k 4-gram": 1.6}
+    )
     labels = [line.get_label() for line in ax.lines]
     assert "add-k 4-gram: 1.60" in labels and len(ax.lines) == 3
     with pytest.raises(ValueError, match="held_out"):
         bptt.char_model_curve({"step": [1]})
-
-

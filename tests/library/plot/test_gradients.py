@@ -58,8 +58,12 @@ def test_adding_sequence_highlights_the_two_marked_values():
 
 def test_adding_results_one_line_per_model_and_the_baseline():
     """Is there a line per model (median over seeds) and the baseline at 1/6?"""
-    runs = [{"model": "m", "T": 50, "mse": 0.01}, {"model": "m", "T": 50, "mse": 0.03},
-            {"model": "m", "T": 100, "mse": 0.17}, {"model": "n", "T": 100, "mse": 0.001}]
+    runs = [
+        {"model": "m", "T": 50, "mse": 0.01},
+        {"model": "m", "T": 50, "mse": 0.03},
+        {"model": "m", "T": 100, "mse": 0.17},
+        {"model": "n", "T": 100, "mse": 0.001},
+    ]
     ax = plots.adding_results(runs)
     lines = ax.get_lines()
     np.testing.assert_allclose(lines[0].get_ydata(), [0.02, 0.17])

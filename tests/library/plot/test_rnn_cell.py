@@ -106,8 +106,9 @@ def test_heatmap_uses_step_and_unit_labels(states):
     """Are the given step and unit labels used as tick labels?"""
     h, _ = states
     steps = list("abcdefghi")
-    ax = rnn_cell.hidden_state_heatmap(h, step_labels=steps, unit_labels=["u0", "u1", "u2", "u3"],
-                                       colorbar=False)
+    ax = rnn_cell.hidden_state_heatmap(
+        h, step_labels=steps, unit_labels=["u0", "u1", "u2", "u3"], colorbar=False
+    )
     assert [t.get_text() for t in ax.get_xticklabels()] == steps
     assert [t.get_text() for t in ax.get_yticklabels()] == ["u0", "u1", "u2", "u3"]
 
@@ -214,10 +215,13 @@ def test_latch_diagram_shades_the_latch_region_and_marks_the_unit():
 
 def test_importing_the_modules_stays_light():
     """Does importing these modules leave matplotlib and ipywidgets unimported?"""
-    code = ("import sys, rnnlib.plot.rnn_cell, rnnlib.widgets.unit_memory, "
-            "rnnlib.dynamics.unit_memory; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, rnnlib.plot.rnn_cell, rnnlib.widgets.unit_memory, "
+        "rnnlib.dynamics.unit_memory; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"

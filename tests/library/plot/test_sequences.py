@@ -12,8 +12,13 @@ from rnnlib.plot import sequences as ps
 
 def test_plot_helpers_are_exported():
     """Are the helpers reachable as rl.plot.<name>?"""
-    for name in ("sequence_matrix", "padded_batch", "motif_sequence", "accuracy_by_position",
-                 "motif_probabilities"):
+    for name in (
+        "sequence_matrix",
+        "padded_batch",
+        "motif_sequence",
+        "accuracy_by_position",
+        "motif_probabilities",
+    ):
         assert getattr(rl.plot, name) is getattr(ps, name)
 
 
@@ -21,8 +26,9 @@ def test_sequence_matrix_draws_on_the_given_axes():
     """Does sequence_matrix draw the (T, D) matrix on the ax it is given and return it?"""
     _, ax = plt.subplots()
     X = rl.data.one_hot(np.array([2, 0, 1]), 4)  # (T=3, V=4)
-    out = ps.sequence_matrix(X, row_labels=["c", "a", "b"], col_labels=list("wxyz"), ax=ax,
-                             title="one-hot")
+    out = ps.sequence_matrix(
+        X, row_labels=["c", "a", "b"], col_labels=list("wxyz"), ax=ax, title="one-hot"
+    )
     assert out is ax
     image = ax.get_images()[0].get_array()
     assert image.shape == (3, 4) and np.array_equal(image, X)
@@ -70,8 +76,13 @@ def test_motif_sequence_highlights_the_motif():
 def test_accuracy_by_position_plots_one_line_per_model_and_shades_training_positions():
     """One line per model, and one shaded band per training position?"""
     positions = np.arange(6)
-    acc = {"MLP": np.linspace(0, 1, 6), "RNN": np.ones(6), "bag": np.full(6, 0.5),
-           "other": np.zeros(6), "fifth": np.ones(6)}  # more models than colours
+    acc = {
+        "MLP": np.linspace(0, 1, 6),
+        "RNN": np.ones(6),
+        "bag": np.full(6, 0.5),
+        "other": np.zeros(6),
+        "fifth": np.ones(6),
+    }  # more models than colours
     ax = ps.accuracy_by_position(positions, acc, train_positions=[0, 1, 5])
     lines = [ln for ln in ax.get_lines() if ln.get_label() in acc]
     assert [ln.get_label() for ln in lines] == list(acc)

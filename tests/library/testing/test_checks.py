@@ -146,11 +146,17 @@ def test_check_close_never_warns_on_infinities():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         checks.check_close("y", np.array([np.inf, 1e308]), np.array([np.inf, 1e308]))
-        message = fails(checks.check_close, "y", np.array([np.inf, 1e300, 2.0]),
-                        np.array([np.inf, 1e300, 1.0]))
+        message = fails(
+            checks.check_close, "y", np.array([np.inf, 1e300, 2.0]), np.array([np.inf, 1e300, 1.0])
+        )
         assert "NaN or inf" not in message and "got 2, expected 1" in message
-        message = fails(checks.check_close, "y", np.array([np.inf, 1e300]),
-                        np.array([1e300, 1e300]), diagnoses={"overflow": np.array([np.inf, 1.0])})
+        message = fails(
+            checks.check_close,
+            "y",
+            np.array([np.inf, 1e300]),
+            np.array([1e300, 1e300]),
+            diagnoses={"overflow": np.array([np.inf, 1.0])},
+        )
         assert "NaN or inf" in message
 
 

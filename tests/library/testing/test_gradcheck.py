@@ -89,8 +89,11 @@ def affine(x, W, b):
 
 def affine_inputs():
     rng = np.random.default_rng(3)
-    return {"x": rng.standard_normal((4, 3)), "W": rng.standard_normal((3, 2)),
-            "b": rng.standard_normal(2)}, rng.standard_normal((4, 2))
+    return {
+        "x": rng.standard_normal((4, 3)),
+        "W": rng.standard_normal((3, 2)),
+        "b": rng.standard_normal(2),
+    }, rng.standard_normal((4, 2))
 
 
 def test_check_gradients_passes_right_gradients():
@@ -107,8 +110,11 @@ def test_check_gradients_passes_right_gradients():
 def test_check_gradients_names_the_worst_parameter():
     """With dW halved and db slightly off, does the report fail and name W?"""
     inputs, dout = affine_inputs()
-    grads = {"x": dout @ inputs["W"].T, "W": 0.5 * inputs["x"].T @ dout,
-             "b": dout.sum(axis=0) * (1 + 1e-4)}
+    grads = {
+        "x": dout @ inputs["W"].T,
+        "W": 0.5 * inputs["x"].T @ dout,
+        "b": dout.sum(axis=0) * (1 + 1e-4),
+    }
     report = check_gradients(affine, inputs, grads, dout)
     assert not report.passed
     assert report.worst == "W"

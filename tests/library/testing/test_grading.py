@@ -29,12 +29,16 @@ def affine_no_bias(x, W, b):
 
 
 def affine_inputs(rng):
-    return {"x": rng.standard_normal((3, 4)), "W": rng.standard_normal((4, 5)),
-            "b": rng.standard_normal(5)}
+    return {
+        "x": rng.standard_normal((3, 4)),
+        "W": rng.standard_normal((4, 5)),
+        "b": rng.standard_normal(5),
+    }
 
 
 def test_reference_accepts_the_reference_and_skips_caches():
     """Does a correct function pass, even though its cache differs from the reference's?"""
+
     def student(x, W, b):
         return x @ W + b, ("my", "own", "cache")
 
@@ -44,8 +48,14 @@ def test_reference_accepts_the_reference_and_skips_caches():
 
 def test_reference_rejects_a_wrong_function_and_names_the_mistake():
     """Is a wrong function rejected with the trial, the input shapes and the mistake?"""
-    message = fails(grading.check_against_reference, affine_no_bias, affine, affine_inputs,
-                    seed=0, diagnoses={"forgot the bias": affine_no_bias})
+    message = fails(
+        grading.check_against_reference,
+        affine_no_bias,
+        affine,
+        affine_inputs,
+        seed=0,
+        diagnoses={"forgot the bias": affine_no_bias},
+    )
     assert "affine_no_bias disagrees with the reference on random trial 1 of 3" in message
     assert "x (3, 4) float64" in message and "output [0]" in message
     assert "Likely mistake: forgot the bias" in message
@@ -64,6 +74,7 @@ def test_reference_uses_fresh_inputs_each_trial():
 
 def test_reference_gives_each_function_its_own_copy():
     """Can a function that changes its inputs in place affect what the other one sees?"""
+
     def clobbering_reference(x, W, b):
         out = x @ W + b
         x[...] = 0.0
@@ -75,12 +86,18 @@ def test_reference_gives_each_function_its_own_copy():
         b += 100.0
         return out, None
 
-    grading.check_against_reference(clobbering_student, clobbering_reference, affine_inputs,
-                                   seed=2, diagnoses={"no bias": affine_no_bias})
+    grading.check_against_reference(
+        clobbering_student,
+        clobbering_reference,
+        affine_inputs,
+        seed=2,
+        diagnoses={"no bias": affine_no_bias},
+    )
 
 
 def test_reference_compares_only_the_selected_outputs():
     """Does outputs= pick the compared outputs, by index or by name?"""
+
     def ref(x):
         return x + 1, x * 2
 
@@ -90,40 +107,51 @@ def test_reference_compares_only_the_selected_outputs():
     inputs = lambda rng: {"x": rng.standard_normal(4)}  # noqa: E731
     grading.check_against_reference(half_right, ref, inputs, outputs=[0], seed=0)
     assert "output [1]" in fails(grading.check_against_reference, half_right, ref, inputs, seed=0)
-    message = fails(grading.check_against_reference, half_right, ref, inputs,
-                    outputs={"doubled": 1}, seed=0)
+    message = fails(
+        grading.check_against_reference, half_right, ref, inputs, outputs={"doubled": 1}, seed=0
+    )
     assert "doubled" in message
     with pytest.raises(ValueError, match="outputs="):
-        grading.check_against_reference(np.sum, np.sum, lambda rng: {"a": rng.random(3)},
-                                       outputs=[0], seed=0)
+        grading.check_against_reference(
+            np.sum, np.sum, lambda rng: {"a": rng.random(3)}, outputs=[0], seed=0
+        )
 
 
 def test_reference_with_single_and_dict_outputs():
     """Are single arrays, numbers and dicts of arrays compared as well?"""
     inputs = lambda rng: {"x": rng.standard_normal(4)}  # noqa: E731
-    grading.check_against_reference(lambda x: float(np.sum(x)), lambda x: float(np.sum(x)),
-                                   inputs, seed=0)
+    grading.check_against_reference(
+        lambda x: float(np.sum(x)), lambda x: float(np.sum(x)), inputs, seed=0
+    )
     ref = lambda x: {"sum": np.sum(x), "double": 2 * x, "note": "ignored"}  # noqa: E731
     wrong = lambda x: {"sum": np.sum(x), "double": 3 * x, "note": "other"}  # noqa: E731
     grading.check_against_reference(ref, ref, inputs, seed=0)
     assert "'double'" in fails(grading.check_against_reference, wrong, ref, inputs, seed=0)
-    assert "dict with key" in fails(grading.check_against_reference, lambda x: 2 * x, ref, inputs,
-                                    seed=0)
+    assert "dict with key" in fails(
+        grading.check_against_reference, lambda x: 2 * x, ref, inputs, seed=0
+    )
 
 
 def test_reference_rejects_wrong_return_structure_and_kind():
     """Are a missing tuple and an int mask (where bool is expected) reported clearly?"""
-    message = fails(grading.check_against_reference, lambda x, W, b: x @ W + b, affine,
-                    affine_inputs, seed=0)
+    message = fails(
+        grading.check_against_reference, lambda x, W, b: x @ W + b, affine, affine_inputs, seed=0
+    )
     assert "should return a tuple of 2 items" in message and "disagrees" in message
     inputs = lambda rng: {"x": rng.standard_normal(4)}  # noqa: E731
-    message = fails(grading.check_against_reference, lambda x: (x > 0).astype(int),
-                    lambda x: x > 0, inputs, seed=0)
+    message = fails(
+        grading.check_against_reference,
+        lambda x: (x > 0).astype(int),
+        lambda x: x > 0,
+        inputs,
+        seed=0,
+    )
     assert "boolean" in message
 
 
 def test_reference_reports_an_exception_of_the_student():
     """Does an exception in the student's function become a failure naming it and the inputs?"""
+
     def broken(x, W, b):
         raise IndexError("index 7 is out of bounds")
 
@@ -187,8 +215,12 @@ def delegating_forms(ref):
 
         return closure
 
-    return {"direct": direct, "imported name": imported_name,
-            "default argument": default_argument, "closure": make_closure()}
+    return {
+        "direct": direct,
+        "imported name": imported_name,
+        "default argument": default_argument,
+        "closure": make_closure(),
+    }
 
 
 def test_guarded_call_blocks_every_way_of_reaching_the_reference(fake_reference):
@@ -221,6 +253,7 @@ def test_guard_by_dotted_name_and_class(fake_reference):
 
 def test_guard_leaves_the_students_own_function_and_results_alone(fake_reference):
     """Does an honest function run unchanged, with its result, its name and its errors?"""
+
     def step(x):
         return x + 1
 
@@ -249,13 +282,17 @@ def test_blocks_are_restored_after_an_error_and_when_nested(fake_reference):
 def test_the_comparison_computes_the_reference_outside_the_guard(fake_reference):
     """Can the reference side call the blocked reference while the student's side may not?"""
     inputs = lambda rng: {"x": rng.standard_normal(3)}  # noqa: E731
-    grading.check_against_reference(grading.guarded(lambda x: x + 1, fake_reference.step),
-                                     fake_reference.step, inputs,
-                                     diagnoses={"minus": lambda x: fake_reference.step(-x)},
-                                     seed=0)
+    grading.check_against_reference(
+        grading.guarded(lambda x: x + 1, fake_reference.step),
+        fake_reference.step,
+        inputs,
+        diagnoses={"minus": lambda x: fake_reference.step(-x)},
+        seed=0,
+    )
     cheat = grading.guarded(lambda x: fake_reference.step(x), fake_reference.step)
-    assert "yourself" in fails(grading.check_against_reference, cheat, fake_reference.step,
-                               inputs, seed=0)
+    assert "yourself" in fails(
+        grading.check_against_reference, cheat, fake_reference.step, inputs, seed=0
+    )
 
 
 def test_guard_blocks_keras_functions_and_layers():

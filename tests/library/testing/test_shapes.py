@@ -22,14 +22,18 @@ def test_dims_names_argument_both_shapes_and_the_source_of_a_size():
     dims.array("x", np.zeros((2, 3, 4)), "N T D")
     with pytest.raises(ValueError) as info:
         dims.array("Wx", np.zeros((5, 7)), "D H")
-    assert str(info.value) == ("rnn_forward: Wx should have shape (D, H) with D=4 "
-                               "(from x of shape (2, 3, 4)), got (5, 7)")
+    assert str(info.value) == (
+        "rnn_forward: Wx should have shape (D, H) with D=4 (from x of shape (2, 3, 4)), got (5, 7)"
+    )
 
 
 def test_dims_checks_the_number_of_dimensions():
     """Is a wrong rank reported with the expected axes and the shape that came?"""
-    with pytest.raises(ValueError, match=r"f: x should have 3 dimensions \(N, T, D\), got 2 "
-                                         r"with shape \(2, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"f: x should have 3 dimensions \(N, T, D\), got 2 "
+        r"with shape \(2, 3\)",
+    ):
         Dims("f").array("x", np.zeros((2, 3)), "N T D")
 
 
@@ -40,10 +44,15 @@ def test_wrong_rank_names_the_sizes_already_bound():
     dims.array("h0", np.zeros((2, 5)), "N H")
     with pytest.raises(ValueError) as info:
         dims.mask("mask", np.ones((2, 3, 1), bool))
-    assert str(info.value) == ("f: mask should have 2 dimensions (N, T), got 3 with shape "
-                               "(2, 3, 1); here N=2, T=3 (from x of shape (2, 3, 4))")
-    with pytest.raises(ValueError, match=r"b should have 2 dimensions \(2, 3H\), got 1 with "
-                                         r"shape \(15,\); here H=5 \(from h0 of shape \(2, 5\)\)$"):
+    assert str(info.value) == (
+        "f: mask should have 2 dimensions (N, T), got 3 with shape "
+        "(2, 3, 1); here N=2, T=3 (from x of shape (2, 3, 4))"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"b should have 2 dimensions \(2, 3H\), got 1 with "
+        r"shape \(15,\); here H=5 \(from h0 of shape \(2, 5\)\)$",
+    ):
         dims.array("b", np.zeros(15), "2 3H")
 
 
@@ -92,8 +101,11 @@ def test_dims_mask_rejects_wrong_shape_and_values():
     """Is a mask of the wrong shape or with values other than 0/1 rejected, naming it?"""
     dims = Dims("f")
     dims.array("x", np.zeros((2, 3, 1)), "N T D")
-    with pytest.raises(ValueError, match=r"f: mask should have shape \(N, T\) with T=3 .*"
-                                         r"got \(2, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"f: mask should have shape \(N, T\) with T=3 .*"
+        r"got \(2, 4\)",
+    ):
         dims.mask("mask", np.ones((2, 4), bool))
     with pytest.raises(ValueError, match="mask should be boolean .* other than 0 and 1"):
         dims.mask("mask", np.full((2, 3), 0.5))
@@ -104,8 +116,11 @@ def test_only_float32_and_float64_are_floats(dtype):
     """Is float16 (or long double) refused with a message that names float32 or float64?"""
     if np.dtype(dtype).itemsize == 8:
         pytest.skip("long double is float64 on this platform")
-    with pytest.raises(ValueError, match=r"f: x should be a float array \(float32 or float64\), "
-                                         f"got dtype {np.dtype(dtype).name}"):
+    with pytest.raises(
+        ValueError,
+        match=r"f: x should be a float array \(float32 or float64\), "
+        f"got dtype {np.dtype(dtype).name}",
+    ):
         Dims("f").array("x", np.zeros(3, dtype), "N")
     for ok in (np.float32, ">f8"):  # either byte order
         assert Dims("f").array("x", np.zeros(3, ok), "N").dtype == np.dtype(ok)
@@ -132,33 +147,48 @@ def test_check_cache_accepts_its_kind_and_look_alikes_only():
     assert check_cache("f", step, RNNStepCache, "g") is step
     look_alike = namedtuple("Mine", RNNStepCache._fields)(*range(5))
     assert check_cache("f", look_alike, RNNStepCache, "g") is look_alike
-    for bad, came in [(None, "None"), ((1, 2, 3), "a tuple of 3 items"),
-                      (RNNCache(*range(7)), "RNNCache")]:
-        with pytest.raises(TypeError, match="f: cache should be the RNNStepCache that g "
-                                            f"returned, got {came}"):
+    for bad, came in [
+        (None, "None"),
+        ((1, 2, 3), "a tuple of 3 items"),
+        (RNNCache(*range(7)), "RNNCache"),
+    ]:
+        with pytest.raises(
+            TypeError, match=f"f: cache should be the RNNStepCache that g returned, got {came}"
+        ):
             check_cache("f", bad, RNNStepCache, "g")
 
 
 def test_token_ids_one_check_with_two_policies():
     """Do the layers want an integer dtype while the data helpers also take whole floats (as
     Keras's to_categorical does), with the same messages either way?"""
-    np.testing.assert_array_equal(token_ids("f", "x", [2.0, 0.0], 3, "depth=3",
-                                            whole_floats=True), [2, 0])
+    np.testing.assert_array_equal(
+        token_ids("f", "x", [2.0, 0.0], 3, "depth=3", whole_floats=True), [2, 0]
+    )
     assert token_ids("f", "x", [], 3, "depth=3", whole_floats=True).dtype == np.int64
-    with pytest.raises(ValueError, match=r"f: x should hold integer token ids, got dtype float64 "
-                                         r"\(use \.astype\(int\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"f: x should hold integer token ids, got dtype float64 "
+        r"\(use \.astype\(int\)\)",
+    ):
         token_ids("f", "x", [2.0, 0.0], 3, "3 rows in W")
-    with pytest.raises(ValueError, match=r"f: x should hold integer token ids, got 1.5 at "
-                                         r"position 1$"):
+    with pytest.raises(
+        ValueError,
+        match=r"f: x should hold integer token ids, got 1.5 at "
+        r"position 1$",
+    ):
         token_ids("f", "x", [0, 1.5], 3, "depth=3", whole_floats=True)
     with pytest.raises(ValueError, match=r"got dtype bool"):
         token_ids("f", "x", [True], 3, "depth=3", whole_floats=True)
-    with pytest.raises(ValueError, match=r"f: x holds ids outside \[0, 3\) \(depth=3\): 3 at "
-                                         r"position \(1, 0\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"f: x holds ids outside \[0, 3\) \(depth=3\): 3 at "
+        r"position \(1, 0\)$",
+    ):
         token_ids("f", "x", [[0, 1], [3, -1]], 3, "depth=3")
     np.testing.assert_array_equal(  # only where the mask is True
         token_ids("f", "x", [[0, -1]], 3, "depth=3", where_mask=np.array([[True, False]])),
-        [[0, -1]])
+        [[0, -1]],
+    )
 
 
 def test_every_id_check_speaks_the_same_way():
@@ -173,12 +203,16 @@ def test_every_id_check_speaks_the_same_way():
         "bag_of_words: X": lambda: data.bag_of_words([[0, 7]], 5),
         "Vocab.decode: ids": lambda: vocab.Vocab(["abc"]).decode([0, 7]),
         "embedding_forward: x": lambda: layers.embedding_forward([[0, 7]], np.zeros((5, 2))),
-        "temporal_softmax_loss: y": lambda: layers.temporal_softmax_loss(np.zeros((1, 2, 5)),
-                                                                         [[0, 7]]),
+        "temporal_softmax_loss: y": lambda: layers.temporal_softmax_loss(
+            np.zeros((1, 2, 5)), [[0, 7]]
+        ),
     }
     for prefix, call in calls.items():
-        with pytest.raises(ValueError, match=rf"^{prefix} holds ids outside \[0, 5\) \(.*\): "
-                                             r"7 at position (1|\(0, 1\))$"):
+        with pytest.raises(
+            ValueError,
+            match=rf"^{prefix} holds ids outside \[0, 5\) \(.*\): "
+            r"7 at position (1|\(0, 1\))$",
+        ):
             call()
 
 

@@ -43,6 +43,7 @@ def test_grading_follows_nbgrader_execution(monkeypatch, value, expected):
 
 def test_set_seed_makes_runs_repeat():
     """Does set_seed reproduce Python, NumPy, the returned Generator and Keras weights?"""
+
     def draw():
         rng = training.set_seed(7)
         w = keras.layers.Dense(2)

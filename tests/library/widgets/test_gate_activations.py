@@ -89,10 +89,13 @@ def test_explorer_refuses_bad_arguments(gates, monkeypatch):
 
 def test_importing_the_modules_stays_light():
     """Does importing these modules (and cells.init) leave matplotlib, ipywidgets, TF out?"""
-    code = ("import sys, rnnlib.plot.gated_cells, rnnlib.widgets.gate_activations, "
-            "rnnlib.cells.init; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow', 'keras') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, rnnlib.plot.gated_cells, rnnlib.widgets.gate_activations, "
+        "rnnlib.cells.init; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow', 'keras') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"

@@ -74,10 +74,13 @@ def test_widget_rejects_bad_arguments():
 
 def test_importing_the_modules_stays_light():
     """Does importing these modules leave matplotlib, ipywidgets and TensorFlow unimported?"""
-    code = ("import sys, rnnlib.plot.gradients, rnnlib.widgets.gradient_flow, "
-            "rnnlib.dynamics.jacobians, rnnlib.dynamics.cliffs; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, rnnlib.plot.gradients, rnnlib.widgets.gradient_flow, "
+        "rnnlib.dynamics.jacobians, rnnlib.dynamics.cliffs; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'tensorflow') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"

@@ -22,7 +22,7 @@ def test_motif_variants_places_the_motif_at_every_position():
     assert variants.shape == (4, 5)
     for p in range(4):
         expected = base.copy()
-        expected[p:p + 2] = [1, 2]
+        expected[p : p + 2] = [1, 2]
         assert np.array_equal(variants[p], expected)
     assert np.array_equal(base, [7] * 5)  # the base is not modified
 
@@ -49,8 +49,9 @@ def test_slider_calls_each_predictor_once_with_every_placement():
     """Is each predictor called once, on all placements, and its output kept per position?"""
     base = np.full(8, 5)
     mlp, rnn = _Predictor(), _Predictor()
-    slider = rl.widgets.motif_slider(base, [1, 2, 3], predictors={"MLP": mlp, "RNN": rnn},
-                                     train_positions=[0, 1, 2])
+    slider = rl.widgets.motif_slider(
+        base, [1, 2, 3], predictors={"MLP": mlp, "RNN": rnn}, train_positions=[0, 1, 2]
+    )
     assert len(mlp.calls) == 1 and len(rnn.calls) == 1
     assert np.array_equal(mlp.calls[0], wm.motif_variants(base, [1, 2, 3]))
     assert np.allclose(slider.probabilities["RNN"], np.arange(6) / 10.0)
@@ -70,8 +71,12 @@ def test_moving_the_slider_redraws_without_calling_the_models_again():
 
 def test_slider_figure_names_seen_and_unseen_positions():
     """Does the figure's title say whether the position was seen in training?"""
-    slider = wm.MotifSlider(np.full(8, 5), [1, 2, 3], probabilities={"RNN": np.linspace(0, 1, 6)},
-                            train_positions=[0, 1])
+    slider = wm.MotifSlider(
+        np.full(8, 5),
+        [1, 2, 3],
+        probabilities={"RNN": np.linspace(0, 1, 6)},
+        train_positions=[0, 1],
+    )
     seen = slider.figure(1)
     unseen = slider.figure(3)
     assert "(seen in training)" in seen.axes[0].get_title()

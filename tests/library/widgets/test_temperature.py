@@ -15,8 +15,14 @@ SAMPLES = {0.5: ["()", "()"], 1.0: ["(())", ")("], 2.0: ["))((", "(", ")"]}
 
 
 def _slider(**kw):
-    return rl.widgets.temperature_slider(np.log([0.3, 0.6, 0.1]), ["(", ")", "$"], SAMPLES,
-                                         context="((", score=rl.datasets.is_balanced, **kw)
+    return rl.widgets.temperature_slider(
+        np.log([0.3, 0.6, 0.1]),
+        ["(", ")", "$"],
+        SAMPLES,
+        context="((",
+        score=rl.datasets.is_balanced,
+        **kw,
+    )
 
 
 def test_moving_the_slider_changes_the_bars_and_the_samples():

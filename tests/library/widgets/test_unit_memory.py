@@ -77,6 +77,7 @@ def test_the_widget_calls_the_plot_helpers(monkeypatch):
     calls = []
     for name in ("unit_response", "unit_map", "latch_diagram"):
         real = getattr(rnn_cell, name)
+
         def spy(*a, _real=real, _name=name, **k):
             calls.append(_name)
             return _real(*a, **k)
