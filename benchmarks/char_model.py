@@ -94,8 +94,8 @@ def main() -> None:
     args = parser.parse_args()
 
     corpus = datasets.load_lady_susan()
-    chars = data.char_vocab(corpus)
-    ids = data.encode(corpus, chars)
+    chars = data.Vocab.of_chars(corpus)
+    ids = np.array(chars.encode(corpus), dtype=np.int32)
     train, held = data.split_last(ids, 0.1)
     V = len(chars)
     result = {
@@ -154,8 +154,8 @@ def main() -> None:
             "ms_per_step_incl_eval": round(1e3 * seconds / args.steps, 2),
             "curve": {k: [round(float(v), 4) for v in vals] for k, vals in hist.items()},
         }
-        sample = char_rnn.sample_chars(params, data.encode("My dear ", chars), 200, 0.7, seed=seed)
-        runs[str(seed)]["sample_t0.7"] = "My dear " + data.decode(sample, chars)
+        sample = char_rnn.sample_chars(params, chars.encode("My dear "), 200, 0.7, seed=seed)
+        runs[str(seed)]["sample_t0.7"] = "My dear " + chars.decode(sample)
         print(runs[str(seed)]["sample_t0.7"], flush=True)
     result["runs"] = runs
     result["machine"]["load_average_1min_end"] = round(os.getloadavg()[0], 2)

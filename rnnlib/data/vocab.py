@@ -88,6 +88,17 @@ class Vocab:
         vocab._set_tokens(vocab.itos + extra)
         return vocab
 
+    @classmethod
+    def of_chars(cls, text: str) -> Vocab:
+        """The distinct characters of one text, sorted, with no reserved tokens: id = position
+        in ``sorted(set(text))``. A character model of one long text needs neither padding
+        nor an unknown token, and an unknown character is an error. Notebook 04."""
+        if not isinstance(text, str) or not text:
+            raise ValueError(
+                f"Vocab.of_chars: text should be a non-empty str, got {type(text).__name__}"
+            )
+        return cls.from_tokens(sorted(set(text)), reserved=(), unk=None)
+
     def tokenize(self, text) -> list[str]:
         """Characters or whitespace-separated words of a string; a token list as is."""
         if isinstance(text, str):

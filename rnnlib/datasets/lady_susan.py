@@ -4,7 +4,7 @@ music21 bundles Project Gutenberg's etext of Jane Austen's *Lady Susan* (about 1
 characters, 67 distinct symbols) as ``languageExcerpts/trainingData/en.txt`` for its own
 language detector. :func:`load_lady_susan` reads it from music21's package folder.
 Introduced in notebook 04 (BPTT), which turns it into ids with
-:func:`rnnlib.data.chars.char_vocab` and streams it with :mod:`rnnlib.data.streaming`.
+:meth:`rnnlib.data.vocab.Vocab.of_chars` and streams it with :mod:`rnnlib.data.streaming`.
 """
 
 from __future__ import annotations

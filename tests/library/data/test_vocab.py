@@ -89,3 +89,15 @@ def test_vocab_token_checks_the_id():
     assert v.token(2) == "a" and v.token(np.int64(3)) == "b"
     with pytest.raises(ValueError, match=r"Vocab.token: i holds ids outside \[0, 4\) \(4 tok"):
         v.token(4)
+
+
+def test_of_chars_is_the_sorted_characters_without_reserved_tokens():
+    """Does Vocab.of_chars give id = position in sorted(set(text)), no padding or unknown
+    token, a round trip, and a clear error for an empty text or an unseen character?"""
+    v = Vocab.of_chars("banana!")
+    assert v.itos == ["!", "a", "b", "n"] and v.reserved == () and v.pad_id is None
+    assert v.encode("nab") == [3, 1, 2] and v.decode([2, 1, 3, 1]) == "bana"
+    with pytest.raises(KeyError, match="no unk token"):
+        v.encode("x")
+    with pytest.raises(ValueError, match="non-empty str"):
+        Vocab.of_chars("")

@@ -17,7 +17,7 @@ def susan():
 def test_lady_susan_is_the_bundled_text(susan):
     """Does lady_susan return the 127,431-character etext with its 67 symbols?"""
     assert len(susan) == datasets.LADY_SUSAN_CHARS
-    assert len(data.char_vocab(susan)) == 67
+    assert len(data.Vocab.of_chars(susan)) == 67
     assert "LADY SUSAN" in susan[:200] and "Jane Austen" in susan[:200]
 
 
@@ -30,12 +30,13 @@ def test_missing_file_names_it(monkeypatch, tmp_path):
 
 def test_encode_decode_round_trip(susan):
     """Does decode(encode(text)) give the text back, with int32 ids in 0..V-1?"""
-    chars = data.char_vocab(susan)
-    ids = data.encode(susan[:5000], chars)
-    assert ids.dtype == np.int32 and ids.min() >= 0 and ids.max() < len(chars)
-    assert data.decode(ids, chars) == susan[:5000]
-    with pytest.raises(ValueError, match="not in the vocabulary"):
-        data.encode("abc\u00e9", list("abc"))
+    chars = data.Vocab.of_chars(susan)
+    assert chars.itos == sorted(set(susan))  # id = position among the sorted characters
+    ids = np.array(chars.encode(susan[:5000]))
+    assert ids.min() >= 0 and ids.max() < len(chars)
+    assert chars.decode(ids) == susan[:5000]
+    with pytest.raises(KeyError, match="unknown token '\u00e9'"):
+        data.Vocab.of_chars("abc").encode("abc\u00e9")
 
 
 def test_split_last_keeps_order():
