@@ -1,9 +1,9 @@
-"""One-step-ahead forecasting baselines and a fast full-batch fit (notebook 03, sunspots).
+"""One-step-ahead forecasting baselines of a series: persistence and AR(p) (notebook 03, sunspots).
 
 Every forecast here predicts ``series[t]`` from values before ``t`` only. The non-neural
 baselines are persistence (tomorrow = today) and the autoregressive model AR(p) fitted by
 least squares with statsmodels' ``AutoReg`` on the training part of the series.
-statsmodels and Keras are imported inside the functions.
+statsmodels is imported inside the functions.
 """
 
 from __future__ import annotations
