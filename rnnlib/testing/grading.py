@@ -31,11 +31,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from rnnlib.testing.checks import (
-    _check_kind,
-    _describe,
-    _describe_inputs,
-    _numeric_list,
     check_close,
+    check_kind,
+    describe,
+    describe_inputs,
+    is_numeric_list,
 )
 
 # ----------------------------------------------------------------------------- blocking
@@ -203,7 +203,7 @@ def check_against_reference(
         inputs = make_inputs(rng)
         context = (
             f"{fn_name} disagrees with the reference on random trial {trial + 1} "
-            f"of {trials} (inputs: {_describe_inputs(inputs)})"
+            f"of {trials} (inputs: {describe_inputs(inputs)})"
         )
         expected = reference_fn(**copy.deepcopy(inputs))
         try:
@@ -211,7 +211,7 @@ def check_against_reference(
         except Exception as exc:
             raise AssertionError(
                 f"{fn_name} raised {type(exc).__name__} on random inputs "
-                f"({_describe_inputs(inputs)}):\n  {exc}"
+                f"({describe_inputs(inputs)}):\n  {exc}"
             ) from exc
         selected = _select_outputs(expected, outputs)
         wrong_outputs = {}
@@ -229,7 +229,7 @@ def check_against_reference(
             out_name = f"{fn_name} {out_name}"
             try:
                 got_value = _pick(got, key, expected, fn_name)
-                _check_kind(out_name, got_value, exp_value)
+                check_kind(out_name, got_value, exp_value)
                 check_close(out_name, got_value, exp_value, atol, rtol, diagnoses=wrong)
             except AssertionError as exc:
                 raise AssertionError(f"{context}.\n{exc}") from None
@@ -266,16 +266,16 @@ def _pick(got, key, expected, fn_name):
     if isinstance(expected, Mapping):
         if not isinstance(got, Mapping) or key not in got:
             raise AssertionError(
-                f"{fn_name} should return a dict with key {key!r}, got {_describe(got)}."
+                f"{fn_name} should return a dict with key {key!r}, got {describe(got)}."
             )
         return got[key]
     if not isinstance(got, (tuple, list)) or len(got) != len(expected):
         raise AssertionError(
-            f"{fn_name} should return a tuple of {len(expected)} items, got {_describe(got)}."
+            f"{fn_name} should return a tuple of {len(expected)} items, got {describe(got)}."
         )
     return got[key]
 
 
 def _comparable(value) -> bool:
     """Arrays and numbers are compared; caches, None and other objects are skipped."""
-    return isinstance(value, (np.ndarray, np.generic, int, float)) or _numeric_list(value)
+    return isinstance(value, (np.ndarray, np.generic, int, float)) or is_numeric_list(value)
