@@ -35,9 +35,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
+from machine import machine  # noqa: E402
 
 import rnnlib as rl  # noqa: E402
-from benchmarks.notebooks import machine  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

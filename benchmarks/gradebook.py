@@ -22,12 +22,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from machine import machine
+
 from autograder import batch, gradebook
 from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
 from autograder.grade import GradeResult
 from autograder.submissions import Submission
-from benchmarks.notebooks import machine
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "gradebook.json"
@@ -69,13 +70,24 @@ def time_writes(root: Path, db_url: str, rows) -> dict:
     return out
 
 
+def _tests_pg_server():
+    """The tests' private PostgreSQL server (tests/pg_server.py), loaded from its file: the
+    benchmark starts the server exactly as the tests do, and neither folder is a package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pg_server", REPO / "tests" / "pg_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--assignment", default="02_rnn_cell")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    from benchmarks import pg_server
+    pg_server = _tests_pg_server()
 
     aid = args.assignment
     rows = results(aid, args.students)

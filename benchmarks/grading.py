@@ -30,13 +30,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from machine import machine
+
 from autograder import batch, sandbox
 from autograder import execute as ex
 from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
 from autograder.grade import GradeTask, grade_submission
 from autograder.submissions import Submission, write
-from benchmarks.notebooks import machine
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "grading.json"

@@ -1,6 +1,6 @@
 """Does the course's nbgrader workflow give the same grades with a PostgreSQL gradebook?
 
-A private PostgreSQL server (benchmarks/pg_server.py: Debian's package, initdb in a temporary
+A private PostgreSQL server (tests/pg_server.py: Debian's package, initdb in a temporary
 folder, a Unix socket there, no TCP, stopped afterwards) holds the gradebook of one course copy,
 set by the one setting a large class needs (`CourseDirectory.db_url`); a second copy keeps
 nbgrader's SQLite file. Both go through the same instructor's cycle with the real command line:
@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 
+import pg_server
 import pytest
 from grading_helpers import place_submission
 
@@ -28,7 +29,6 @@ from autograder import execute as ex
 from autograder import gradebook
 from autograder import nbgrader_run as ng
 from autograder import notebooks as nbs
-from benchmarks import pg_server
 
 ROOT = nbs.course_root()
 ASSIGNMENTS = nbs.assignments(ROOT)

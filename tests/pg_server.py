@@ -1,7 +1,7 @@
 """A private PostgreSQL server for the gradebook tests and benchmark, from Debian's `postgresql`.
 
-Used by tests/grading/test_postgres_gradebook.py and benchmarks/gradebook.py (both import it as
-`benchmarks.pg_server`, a module of the editable install).
+Used by tests/grading/test_postgres_gradebook.py (`import pg_server`: tests/ is on the tests'
+path) and benchmarks/gradebook.py (which loads this file by its path).
 
     with private_server() as pg:        # initdb in a temporary folder, started on a socket there
         url = pg.create_database("gradebook", owner="grader")
