@@ -2,8 +2,8 @@
 
 Each notebook runs with nbclient in a temporary copy of its folder (its working directory), in
 a fresh kernel that is not under autograde (tests/solution_runs.py: the same run serves the
-autograde test and the wrong-answer harness). The wall time goes into the test report (`record_property` and stdout);
-budgets are measured by benchmarks/notebooks.py, never asserted.
+autograde test and the wrong-answer harness). The wall time goes into the test report
+(`record_property` and stdout); budgets are measured by benchmarks/notebooks.py, never asserted.
 """
 
 import notebook_harness as harness
