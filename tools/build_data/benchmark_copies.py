@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 # shipped copy -> the benchmark result it copies (both relative to the repository)
 COPIES = {
     "solutions/01_sequences/motif_seeds.json": "benchmarks/results/motif_seeds.json",
+    "solutions/03_topologies/sunspots.json": "benchmarks/results/sunspots.json",
     "solutions/04_bptt/char_model_4000.json": "benchmarks/results/char_model_4000.json",
     "solutions/05_gradients/adding_problem.json": "benchmarks/results/adding_problem.json",
     "solutions/06_gates/gated_adding.json": "benchmarks/results/gated_adding.json",
