@@ -45,7 +45,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 release: setup
-	$(BIN)/python -m autograder.release
+	$(BIN)/python -m autograder.course.release
 
 bench: setup
 	$(BIN)/python benchmarks/rnn_kernels.py

@@ -25,8 +25,8 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellExecutionError
 
-from autograder import execute as ex
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
+from autograder.engine import kernel as ex
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import batch, lms, recheck, sandbox, tamper
-from autograder.grade import GradeResult
-from autograder.submissions import Submission, safe_relpath, write
+from autograder.grading import definitions, intake, recheck, report, tamper
+from autograder.grading.intake import Submission, safe_relpath, write
+from autograder.grading.task import GradeResult
+from autograder.sandbox import bwrap
+from autograder.sandbox.limits import Limits
 
 # ---- the re-check keeps definitions only ------------------------------------------------
 
@@ -40,7 +42,7 @@ def decorated(x):
 def sneaky(x, hook=__import__("sys").settrace(None)):
     return x
 """
-    kept, dropped = recheck.keep_definitions(source)
+    kept, dropped = definitions.keep_definitions(source)
     assert "def one_hot" in kept and "EPS = 1e-8" in kept and "np.float32(0.5)" in kept
     assert "import rnnlib as rl" in kept
     for bad in ("input_transformers", "assert_allclose", "check_close", "__builtins__",
@@ -51,9 +53,9 @@ def sneaky(x, hook=__import__("sys").settrace(None)):
 
 def test_keep_definitions_comments_out_magics_and_keeps_unparsable_source():
     """Are `%magic` lines neutralised, and is a syntax error left for the re-check to fail?"""
-    kept, dropped = recheck.keep_definitions("%matplotlib inline\ndef f():\n    return 1\n")
+    kept, dropped = definitions.keep_definitions("%matplotlib inline\ndef f():\n    return 1\n")
     assert "def f" in kept and "%matplotlib" not in kept.replace("# %matplotlib", "")
-    assert recheck.keep_definitions("def f(:") == ("def f(:", [])
+    assert definitions.keep_definitions("def f(:") == ("def f(:", [])
 
 
 def test_parse_keeps_only_lines_with_the_nonce():
@@ -181,7 +183,7 @@ def test_lms_zip_names(tmp_path, name, student, file):
     path = tmp_path / "subs.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(name, b"data")
-    subs = lms.read_submissions(path, "02_rnn_cell", ["02_rnn_cell"])
+    subs = intake.read_submissions(path, "02_rnn_cell", ["02_rnn_cell"])
     assert list(subs) == [student]
     assert subs[student].files == {file: b"data"}
 
@@ -191,7 +193,7 @@ def test_folder_without_the_assignment_is_an_empty_submission(tmp_path):
     (tmp_path / "al" / "a1").mkdir(parents=True)
     (tmp_path / "al" / "a1" / "nb.ipynb").write_text("{}")
     (tmp_path / "bo").mkdir()
-    subs = lms.read_submissions(tmp_path, "a1")
+    subs = intake.read_submissions(tmp_path, "a1")
     assert subs["al"].files == {"nb.ipynb": b"{}"} and subs["bo"].files == {}
 
 
@@ -203,7 +205,7 @@ def test_csv_has_one_quoted_row_per_submission(tmp_path):
         GradeResult("c", "a1", "missing", "no submission", 0.0, 2.0, None, 1.0, []),
     ]
     path = tmp_path / "grades.csv"
-    batch.write_csv(path, results, ["f"])
+    report.write_csv(path, results, ["f"])
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert [r["student"] for r in rows] == ["a,b", "c"]
     assert rows[0]["reason"] == 'said "hi",\nthen left' and rows[0]["ex:f"] == "2"
@@ -212,18 +214,18 @@ def test_csv_has_one_quoted_row_per_submission(tmp_path):
 
 def test_limits_travel_through_the_environment():
     """Do the sandbox limits survive the trip through an environment variable?"""
-    limits = sandbox.Limits(memory_mb=512, pids=64, file_mb=8, tmp_mb=16)
-    back = sandbox.Limits.from_env_value(limits.env_value())
+    limits = Limits(memory_mb=512, pids=64, file_mb=8, tmp_mb=16)
+    back = Limits.from_env_value(limits.env_value())
     assert (back.memory_mb, back.pids, back.file_mb, back.tmp_mb) == (512, 64, 8, 16)
 
 
 def test_sandbox_command_isolates(tmp_path):
     """Does the sandbox command unshare everything, run as nobody, and bind only the
     submission's folder writable?"""
-    cmd = sandbox.Sandbox(tmp_path, sandbox.Limits(), cgroups=False).command(["python"])
+    cmd = bwrap.Sandbox(tmp_path, Limits(), cgroups=False).command(["python"])
     i = cmd.index("--unshare-all")
     assert cmd[i:].count("--bind") == 1 and str(tmp_path.resolve()) in cmd
     assert ["--uid", "65534"] == cmd[cmd.index("--uid") : cmd.index("--uid") + 2]
     assert "--clearenv" in cmd and "--die-with-parent" in cmd
-    root = str(sandbox.Path(__file__).resolve().parents[2])
-    assert root not in sandbox.readonly_paths()  # the course root itself is never visible
+    root = str(bwrap.Path(__file__).resolve().parents[2])
+    assert root not in bwrap.readonly_paths()  # the course root itself is never visible

@@ -22,7 +22,7 @@ import notebook_harness as harness
 import pytest
 from mistakes import catalogue
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 ROOT = nbs.course_root()
 SOURCES = nbs.notebooks(ROOT, nbs.SOURCE_DIR)
