@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder.course import notebooks as nbs
 from autograder.engine import config, gradebook
+from autograder.engine.kernel import STARTUP_TIMEOUT
 from autograder.engine.nbgrader_run import nbgrader_env, run_nbgrader
 from autograder.grading.intake import Submission, write
 from autograder.grading.task import GradeTask
@@ -118,7 +119,11 @@ def _run(
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     done = run_nbgrader(
         root, "autograde", task.assignment, f"--student={task.submission.student}",
-        f"--Execute.timeout={limits.cell_timeout}", "--Execute.startup_timeout=120", "--force",
+        # the cell limit of this batch (--timeout-cell), over nbgrader_config.py's CELL_TIMEOUT
+        f"--Execute.timeout={limits.cell_timeout}",
+        # a sandboxed kernel starts as slowly as a plain one (TensorFlow wheels): the same limit
+        f"--Execute.startup_timeout={STARTUP_TIMEOUT}",
+        "--force",  # grade even where autograded/ has a copy (none does in a fresh root)
         env=env, timeout=limits.notebook_timeout, check=False,
     )  # fmt: skip
     log = (done.stdout + done.stderr)[-LOG_KEPT:]
