@@ -19,7 +19,7 @@ from pathlib import Path
 from autograder.course import notebooks as nbs
 from autograder.course.answers import splice
 from autograder.engine import kernel as engine_kernel
-from autograder.sandbox import kernel as sandbox_kernel
+from autograder.sandbox import kernel_manager
 from autograder.sandbox.bwrap import Sandbox, available
 from autograder.sandbox.limits import Limits
 
@@ -73,9 +73,9 @@ def check(notebook: Path, limits: Limits | None = None) -> tuple[list[CheckRow],
             nb, work, timeout=limits.cell_timeout, allow_errors=True
         )
         if isolate:
-            client.kernel_manager_class = sandbox_kernel.SandboxKernelManager
-            os.environ[sandbox_kernel.ENV_LIMITS] = limits.env_value()
-            os.environ[sandbox_kernel.ENV_CGROUP] = box.cgroup or ""
+            client.kernel_manager_class = kernel_manager.SandboxKernelManager
+            os.environ[kernel_manager.ENV_LIMITS] = limits.env_value()
+            os.environ[kernel_manager.ENV_CGROUP] = box.cgroup or ""
         try:
             client.execute(env=engine_kernel.kernel_env(autograde=True))
         except (CellTimeoutError, DeadKernelError) as error:

@@ -23,7 +23,7 @@ from autograder.engine.kernel import STARTUP_TIMEOUT
 from autograder.engine.nbgrader_run import nbgrader_env, run_nbgrader
 from autograder.grading.intake import Submission, write
 from autograder.grading.task import GradeTask
-from autograder.sandbox import cgroups, kernel, warm
+from autograder.sandbox import cgroups, kernel_manager, warm
 
 LOG_KEPT = 20000  # characters of nbgrader's log kept for the reasons
 
@@ -95,7 +95,7 @@ def autograde_in_sandbox(
     if config.CONFIG_FAILED in log:
         statuses.add("crashed")
         reasons.append("the grading configuration failed to load (see nbgrader's log)")
-    if task.isolate and run.scores and not (root / kernel.MARKER_NAME).exists():
+    if task.isolate and run.scores and not (root / kernel_manager.MARKER_NAME).exists():
         statuses.add("sandbox-unavailable")
         reasons.append("NOT ISOLATED: nbgrader did not start the sandboxed kernel")
     return run
@@ -108,12 +108,12 @@ def _run(
     limits = task.limits
     env = nbgrader_env(
         {
-            kernel.ENV_MARKER: str(root / kernel.MARKER_NAME),
-            kernel.ENV_LIMITS: limits.env_value(),
-            kernel.ENV_CGROUP: cgroup or "",
-            kernel.ENV_OFF: "0" if task.isolate else "1",
+            kernel_manager.ENV_MARKER: str(root / kernel_manager.MARKER_NAME),
+            kernel_manager.ENV_LIMITS: limits.env_value(),
+            kernel_manager.ENV_CGROUP: cgroup or "",
+            kernel_manager.ENV_OFF: "0" if task.isolate else "1",
             warm.ENV_SOCKET: warm_socket or "",
-            kernel.ENV_OUTPUT_KB: str(limits.output_kb),
+            kernel_manager.ENV_OUTPUT_KB: str(limits.output_kb),
         }
     )
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from autograder.sandbox.kernel import ENV_OUTPUT_KB, SandboxKernelManager
+from autograder.sandbox.kernel_manager import ENV_OUTPUT_KB, SandboxKernelManager
 
 
 def sandboxed_execute_class():
