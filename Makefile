@@ -52,7 +52,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 release: setup
-	$(BIN)/python -m autograder.release
+	$(BIN)/python -m autograder.course.release
 
 ## every benchmark, each writing benchmarks/results/<name>.json (tens of minutes; never part of CI)
 BENCHMARKS := $(filter-out benchmarks/machine.py,$(wildcard benchmarks/*.py))

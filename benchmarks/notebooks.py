@@ -23,12 +23,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from machine import machine
-
-from autograder import execute as ex
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
-from autograder import submissions
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import kernel as ex
+from autograder.engine import nbgrader_run as ng
+from autograder.grading import intake as submissions
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "notebooks.json"
@@ -89,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 shipped = {workdir / f for f in nbs.assignment_files(path.parent)}
                 artifacts = ex.saved_files(workdir, shipped)
                 release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / path.name)
-                solved = ex.fill_answers(release_nb, nbs.read(path))
+                solved = fill_answers(release_nb, nbs.read(path))
                 for kind, nb, files in (
                     ("autograde", solved, artifacts),
                     ("release", release_nb, {}),

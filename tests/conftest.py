@@ -54,6 +54,6 @@ def _close_figures():
 @pytest.fixture(scope="session")
 def course_root() -> Path:
     """The course root: the folder holding nbgrader_config.py, solutions/ and course/."""
-    from autograder.notebooks import course_root
+    from autograder.course.notebooks import course_root
 
     return course_root()

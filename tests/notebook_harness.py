@@ -21,8 +21,8 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.utils import determine_grade
 
-from autograder import notebooks as nbs
-from autograder.execute import CELL_TIMEOUT, copy_assignment, kernel_env, notebook_client
+from autograder.course import notebooks as nbs
+from autograder.engine.kernel import CELL_TIMEOUT, copy_assignment, kernel_env, notebook_client
 
 
 def error_summary(cell) -> str:

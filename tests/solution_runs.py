@@ -33,8 +33,8 @@ import nbformat
 import notebook_harness as harness
 from mistakes import catalogue
 
-from autograder import execute as ex
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
+from autograder.engine import kernel as ex
 
 
 def on_one_worker(paths) -> list:

@@ -39,8 +39,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.execute import fill_answers
-from autograder.notebooks import course_root
+from autograder.course.answers import fill_answers
+from autograder.course.notebooks import course_root
 
 from .lab_page import (
     WidgetSpec,

@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 import rnnlib.widgets
-from autograder.notebooks import course_root
+from autograder.course.notebooks import course_root
 
 from .test_browser import CASES, README_WIDGET, WIDGET_SPECS, discover_cases
 

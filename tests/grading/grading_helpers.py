@@ -7,9 +7,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import notebooks as nbs
-from autograder import submissions
-from autograder.submissions import Submission
+from autograder.course import notebooks as nbs
+from autograder.grading import intake
+from autograder.grading.intake import Submission
 
 
 def place_submission(
@@ -18,12 +18,12 @@ def place_submission(
     assignment: str,
     notebooks: dict[str, nbformat.NotebookNode],
     files: dict[str, bytes] | None = None,
-    timestamp: str = submissions.DEFAULT_TIMESTAMP,
+    timestamp: str = intake.DEFAULT_TIMESTAMP,
 ) -> Path:
     """Write a submission as `nbgrader collect` leaves it: submitted/<student>/<assignment>/."""
     data = {f"{name}.ipynb": nbs.dumps(nb) for name, nb in notebooks.items()}
     data.update(files or {})
-    return submissions.write(
+    return intake.write(
         Path(root) / "submitted", Submission(student, assignment, data), timestamp
     )
 

@@ -17,8 +17,8 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import CheckCellMetadata, ComputeChecksums, DeduplicateIds, SaveCells
 
-from autograder.feedback import HideTestTracebacks
-from autograder.sanitize import SCHEMA_VERSION, OverwriteCellsSafely
+from autograder.engine.feedback import HideTestTracebacks
+from autograder.engine.sanitize import SCHEMA_VERSION, OverwriteCellsSafely
 
 SOURCE = Path(__file__).parent / "files" / "tiny-source.ipynb"
 

@@ -10,7 +10,7 @@ import notebook_harness as harness
 import pytest
 from solution_runs import on_one_worker, solution_run
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 SOURCES = nbs.notebooks(nbs.course_root(), nbs.SOURCE_DIR)
 

@@ -23,7 +23,7 @@ import pytest
 from mistakes import catalogue
 from solution_runs import on_one_worker, solution_run
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 ROOT = nbs.course_root()
 SOURCES = nbs.notebooks(ROOT, nbs.SOURCE_DIR)

@@ -6,7 +6,7 @@ part, the copy, so that a shipped file is never edited by hand or left behind a 
 
 import importlib.util
 
-from autograder.notebooks import course_root
+from autograder.course.notebooks import course_root
 
 ROOT = course_root()
 

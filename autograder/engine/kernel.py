@@ -3,15 +3,14 @@ assignment folder, and a fresh kernel that runs it top to bottom.
 
     local = copy_assignment(solution_path, tmp / "02_rnn_cell")   # course files only
     nb = run_notebook(local)                     # nbclient, fresh kernel, cwd = local.parent
-    perfect = fill_answers(release_nb, solution_nb)               # a release, answered
 
 Used by nbgrader_config.py (CELL_TIMEOUT), the tests, the benchmarks, `rnn-course doctor`,
-`rnn-course grade` and `rnn-course check`. Each setting is written here once.
+`rnn-course grade` and `rnn-course check`. Each setting is written here once. (A release with
+answers in place: autograder.course.answers.splice.)
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import shutil
 import tempfile
@@ -25,7 +24,7 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type, default
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 CELL_TIMEOUT = 300  # seconds per cell; nbgrader_config.py's Execute.timeout reads it
 STARTUP_TIMEOUT = 120  # seconds for a kernel to start (TensorFlow wheels are slow to load)
@@ -212,32 +211,4 @@ def run_notebook(
         nb = notebook
     client = notebook_client(nb, workdir, timeout=timeout, allow_errors=allow_errors)
     client.execute(env=kernel_env(autograde=autograde))
-    return nb
-
-
-def _strip_solution_markers(source: str) -> str:
-    markers = (nbs.BEGIN_SOLUTION, nbs.END_SOLUTION)
-    lines = [ln for ln in source.splitlines() if ln.strip() not in markers]
-    return "\n".join(lines)
-
-
-def fill_answers(
-    release_nb: nbformat.NotebookNode,
-    source_nb: nbformat.NotebookNode,
-    *,
-    keep_markers: bool = True,
-) -> nbformat.NotebookNode:
-    """A copy of the release with every answer cell holding the solution's source: a perfect
-    student. `keep_markers=False` drops the `### BEGIN/END SOLUTION` lines, as a student's
-    notebook would look. Raises KeyError when the solution lacks an answer of the release."""
-    answers = {
-        nbs.grade_id(c): c.source for c in source_nb.cells if nbs.nbgrader_meta(c).get("solution")
-    }
-    nb = copy.deepcopy(release_nb)
-    for cell in nb.cells:
-        if nbs.nbgrader_meta(cell).get("solution"):
-            gid = nbs.grade_id(cell)
-            if gid not in answers:
-                raise KeyError(f"answer cell {gid!r} of the release is not in the solution")
-            cell.source = answers[gid] if keep_markers else _strip_solution_markers(answers[gid])
     return nb

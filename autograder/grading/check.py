@@ -1,7 +1,8 @@
 """`rnn-course check NOTEBOOK`: a learner's notebook against the master tests, offline.
 
-The master notebook (solutions/, visible and hidden tests) runs with the learner's answer
-cells in place of the solutions, in a temporary copy of the assignment, in the grading
+The master notebook (solutions/, visible and hidden tests) runs with the learner's answers in
+place of the solutions (course/answers.py: the rule `rnn-course grade` uses too, helper cells
+above an answer included), in a temporary copy of the assignment, in the grading
 sandbox, with the grader's limits (without a sandbox where bubblewrap is missing, said so).
 Prints one line per test (points, pass/fail, the first line of the failure: never a hidden
 test's source) and the total; the exit status is 0 only at full marks.
@@ -9,16 +10,18 @@ test's source) and the total; the exit status is 0 only at full marks.
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import execute as ex
-from autograder import notebooks as nbs
-from autograder import sandbox
+from autograder.course import notebooks as nbs
+from autograder.course.answers import splice
+from autograder.engine import kernel as engine_kernel
+from autograder.sandbox import kernel_manager
+from autograder.sandbox.bwrap import Sandbox, available
+from autograder.sandbox.limits import Limits
 
 
 @dataclass
@@ -40,25 +43,6 @@ def find_master(notebook: Path, root: Path | None = None) -> Path:
     return matches[0]
 
 
-def with_answers(master_nb, learner_nb, release_nb):
-    """The master with each answer cell replaced by the learner's (the release's stub where
-    the learner has none)."""
-    def answers(nb):
-        out = {}
-        for c in nb.cells:
-            if nbs.nbgrader_meta(c).get("solution") and nbs.grade_id(c) not in out:
-                out[nbs.grade_id(c)] = c.source
-        return out
-
-    own, stubs = answers(learner_nb), answers(release_nb)
-    nb = copy.deepcopy(master_nb)
-    for cell in nb.cells:
-        if nbs.nbgrader_meta(cell).get("solution"):
-            gid = nbs.grade_id(cell)
-            cell.source = own.get(gid, stubs.get(gid, ""))
-    return nb
-
-
 def _first_error(cell) -> str:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
@@ -67,31 +51,33 @@ def _first_error(cell) -> str:
     return ""
 
 
-def check(notebook: Path, limits: sandbox.Limits | None = None) -> tuple[list[CheckRow], str]:
+def check(notebook: Path, limits: Limits | None = None) -> tuple[list[CheckRow], str]:
     """(one row per test, a note about isolation) for the learner's notebook."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    limits = limits or sandbox.Limits()
+    limits = limits or Limits()
     notebook = Path(notebook).resolve()
     master_path = find_master(notebook)
     release_path = master_path.parents[2] / nbs.RELEASE_DIR / master_path.parent.name
     release_path = release_path / master_path.name
     master_nb = nbs.read(master_path)
     release_nb = nbs.read(release_path) if release_path.exists() else master_nb
-    nb = with_answers(master_nb, nbs.read(notebook), release_nb)
-    isolate, why = sandbox.available()
+    nb = splice(master_nb, nbs.read(notebook), release_nb)
+    isolate, why = available()
     with tempfile.TemporaryDirectory(prefix="rnn-check-") as tmp:
         # the learner's own folder (saved models), not the solutions' folder
         work = Path(tmp) / master_path.parent.name
-        ex.copy_assignment(notebook, work)
-        box = sandbox.Sandbox(work, limits) if isolate else None
-        client = ex.notebook_client(nb, work, timeout=limits.cell_timeout, allow_errors=True)
+        engine_kernel.copy_assignment(notebook, work)
+        box = Sandbox(work, limits) if isolate else None
+        client = engine_kernel.notebook_client(
+            nb, work, timeout=limits.cell_timeout, allow_errors=True
+        )
         if isolate:
-            client.kernel_manager_class = sandbox.SandboxKernelManager
-            os.environ[sandbox.ENV_LIMITS] = limits.env_value()
-            os.environ[sandbox.ENV_CGROUP] = box.cgroup or ""
+            client.kernel_manager_class = kernel_manager.SandboxKernelManager
+            os.environ[kernel_manager.ENV_LIMITS] = limits.env_value()
+            os.environ[kernel_manager.ENV_CGROUP] = box.cgroup or ""
         try:
-            client.execute(env=ex.kernel_env(autograde=True))
+            client.execute(env=engine_kernel.kernel_env(autograde=True))
         except (CellTimeoutError, DeadKernelError) as error:
             print(f"the notebook stopped: {type(error).__name__}", file=sys.stderr)
         finally:

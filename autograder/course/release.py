@@ -1,4 +1,4 @@
-"""Regenerate `course/` from `solutions/` with nbgrader: `python -m autograder.release [ID ...]`.
+"""Regenerate `course/` from `solutions/` with nbgrader: `python -m autograder.course.release`.
 
 `make release` runs this. For each assignment (default: every folder of solutions/ holding a
 notebook) it runs the real `nbgrader generate_assignment` in a throwaway copy of the course
@@ -7,10 +7,10 @@ release notebooks (outputs cleared, stable metadata and cell ids, nbformat's lay
 unchanged source gives byte-identical files, copies the assignment's other files (data) as
 generate_assignment does, and writes only what changed into course/. It prints every change.
 
-    python -m autograder.release              all assignments; removes course/ folders whose
-                                              source is gone
-    python -m autograder.release 02_rnn_cell  one assignment
-    python -m autograder.release --check      write nothing; exit 1 if course/ has drifted
+    python -m autograder.course.release               all assignments; removes course/
+                                                      folders whose source is gone
+    python -m autograder.course.release 02_rnn_cell   one assignment
+    python -m autograder.course.release --check       write nothing; exit 1 if course/ drifted
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import notebooks as nbs
-from autograder.nbgrader_run import NbgraderError, make_course_copy, run_nbgrader
+from autograder.course import notebooks as nbs
+from autograder.engine.nbgrader_run import NbgraderError, make_course_copy, run_nbgrader
 
 
 def build_release(
@@ -108,7 +108,7 @@ def write(course_dir: Path, expected: dict[str, bytes], changes: list[tuple[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m autograder.release", description=__doc__.split("\n\n")[0]
+        prog="python -m autograder.course.release", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     parser.add_argument(

@@ -9,7 +9,7 @@ SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``, kept across ``exec``)
 becomes ``cmd``. The parent is the thread that started the child, and that thread waits for
 it, so the signal comes only when the grader is gone. Elsewhere the command runs unchanged.
 
-    python -m autograder.orphans PARENT_PID COMMAND [ARG ...]
+    python -m autograder.engine.orphans PARENT_PID COMMAND [ARG ...]
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ def die_with_parent(cmd: list[str]) -> list[str]:
     """``cmd`` wrapped so that it is killed when this process dies (Linux); else ``cmd``."""
     if not sys.platform.startswith("linux"):
         return cmd
-    return [sys.executable, "-I", "-m", "autograder.orphans", str(os.getpid()), *cmd]
+    return [sys.executable, "-I", "-m", "autograder.engine.orphans", str(os.getpid()), *cmd]
 
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or not argv[0].isdigit():
-        print("usage: python -m autograder.orphans PARENT_PID COMMAND [ARG ...]", file=sys.stderr)
+        usage = "usage: python -m autograder.engine.orphans PARENT_PID COMMAND [ARG ...]"
+        print(usage, file=sys.stderr)
         return 2
     import ctypes
     import signal
@@ -37,7 +38,8 @@ def main(argv: list[str]) -> int:
     parent, cmd = int(argv[0]), argv[1:]
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        print(f"autograder.orphans: prctl failed (errno {ctypes.get_errno()})", file=sys.stderr)
+        errno = ctypes.get_errno()
+        print(f"autograder.engine.orphans: prctl failed (errno {errno})", file=sys.stderr)
         return 1
     if os.getppid() != parent:  # the grader died before the request took effect
         return 1

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 # Code that changes how the kernel runs later cells, or how checks behave, or that goes
 # looking for the grader's files. Students solving the exercises have no use for any of it.

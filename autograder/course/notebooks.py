@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]  # autograder/course/ -> the repository
 SOURCE_DIR = "solutions"
 RELEASE_DIR = "course"
 
@@ -176,6 +176,19 @@ def is_written_answer(cell) -> bool:
     """A manually graded answer (markdown, or code graded by hand)."""
     meta = nbgrader_meta(cell)
     return bool(meta.get("grade")) and bool(meta.get("solution"))
+
+
+def points(cell) -> float:
+    """The points of a graded cell (0 for any other)."""
+    return float(nbgrader_meta(cell).get("points", 0) or 0)
+
+
+def max_points(nb) -> tuple[list[tuple[str, float]], float]:
+    """([(test grade_id, points)] of the autograded tests, points of the manually graded
+    cells) of a source notebook: what a submission can score."""
+    tests = [(grade_id(c), points(c)) for c in nb.cells if is_test(c)]
+    manual = sum((points(c) for c in nb.cells if is_written_answer(c)), 0.0)
+    return tests, manual
 
 
 def exercises(nb) -> Iterator[tuple[int, str, list[int]]]:
