@@ -22,13 +22,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from machine import machine
+
 from autograder.course import notebooks as nbs
 from autograder.engine import gradebook
 from autograder.engine import nbgrader_run as ng
 from autograder.grading import writer
 from autograder.grading.intake import Submission
 from autograder.grading.task import GradeResult
-from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "gradebook.json"

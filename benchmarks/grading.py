@@ -30,6 +30,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from machine import machine
+
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers
 from autograder.engine import kernel as ex
@@ -42,7 +44,6 @@ from autograder.grading.writer import make_template
 from autograder.sandbox.bwrap import available
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.warm import warm_server
-from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "grading.json"

@@ -23,6 +23,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from machine import machine
+
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers
 from autograder.engine import kernel as ex

@@ -11,7 +11,7 @@ class HideTestTracebacks(NbGraderPreprocessor):
 
     IPython's traceback quotes the source line that failed, and in a test cell that line may be
     in the hidden region that ClearHiddenTests removed from the cell's source. The message of
-    the error (what rnnlib.checks writes: expected, got, likely mistake) stays.
+    the error (what rnnlib.testing.checks writes: expected, got, likely mistake) stays.
     """
 
     def preprocess_cell(self, cell, resources, cell_index):
