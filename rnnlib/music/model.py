@@ -59,8 +59,9 @@ def build_chorale_lstm(units: int = 256, embed: int = 16, dropout: float = 0.0,
     positions = keras.Input((None,), dtype="int32", name="positions")
     e = keras.layers.Embedding(VOCAB_SIZE, embed, name="embedding")(tokens)  # (N, T, 4, E)
     e = keras.layers.Reshape((-1, N_VOICES * embed))(e)  # (N, T, 4E)
-    bar = keras.layers.Lambda(lambda p: keras.ops.one_hot(p, MAX_BAR_STEPS),
-                              name="bar_one_hot")(positions)  # (N, T, 16)
+    # one-hot bar positions as a frozen identity embedding (a Lambda layer would not reload)
+    bar = keras.layers.Embedding(MAX_BAR_STEPS, MAX_BAR_STEPS, embeddings_initializer="identity",
+                                 trainable=False, name="bar_one_hot")(positions)  # (N, T, 16)
     x = keras.layers.Concatenate()([e, bar])
     if dropout:
         x = keras.layers.Dropout(dropout)(x)
@@ -119,11 +120,11 @@ def generate_chorale(params: ChoraleParams, seed_tokens, positions, temperature:
     (T,) is used up (its first S entries belong to the seed). Returns tokens (T, 4).
 
     sampler: ``sampler(logits (4, V), temperature, rng) -> (4,)`` tokens (default
-    :func:`rnnlib.music.sample_voices`); PAD is never sampled.
+    :func:`rnnlib.lm.sample`, one draw per row); PAD is never sampled.
     """
-    from rnnlib.music.sampling import sample_voices
+    from rnnlib.lm.sampling import sample
 
-    sampler = sample_voices if sampler is None else sampler
+    sampler = sample if sampler is None else sampler
     rng = np.random.default_rng() if rng is None else rng
     seed_tokens, positions = np.asarray(seed_tokens), np.asarray(positions)
     S, T = len(seed_tokens), len(positions)

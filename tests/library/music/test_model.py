@@ -39,6 +39,16 @@ def test_numpy_step_equals_the_keras_model():
         assert np.allclose(z / z.sum(-1, keepdims=True), probs[t], atol=1e-5)
 
 
+def test_the_model_saves_and_loads(tmp_path):
+    """Does a saved model load back (no Lambda layer) and predict the same?"""
+    keras = pytest.importorskip("keras")
+    model = music.build_chorale_lstm(units=4, embed=2)
+    X, P, _, _ = music.chorale_batches([_chorale(5)])
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras")
+    assert np.allclose(again.predict([X, P], verbose=0), model.predict([X, P], verbose=0))
+
+
 def test_generate_keeps_the_seed_and_never_pads():
     """Does generation keep the seed, fill every later step with real tokens, and depend on
     the generator only through sampling?"""
