@@ -50,6 +50,7 @@ test-fast: setup lint
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 release: setup
 	$(BIN)/python -m autograder.course.release

@@ -1,9 +1,9 @@
 """The ``rnn-course`` command line.
 
-    rnn-course --version     the course package's version
-    rnn-course doctor        versions of the course's tools and whether a kernel starts
-    rnn-course check NB      your notebook against the full tests (visible and hidden), offline
-    rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
+rnn-course --version     the course package's version
+rnn-course doctor        versions of the course's tools and whether a kernel starts
+rnn-course check NB      your notebook against the full tests (visible and hidden), offline
+rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def pad(seqs, length=None):
     L = length or max(len(s) for s in seqs)
     out = np.zeros((len(seqs), L), np.int32)
     for i, s in enumerate(seqs):
-        out[i, :len(s)] = s[:L]
+        out[i, : len(s)] = s[:L]
     return out
 
 
@@ -81,8 +81,11 @@ def names_lm(seconds: float, seed: int, units: int) -> dict:
     kn = {}
     for n in range(1, 8):
         model = rl.lm.fit_kneser_ney_sequences(tr, va, n, V, EOS, ds=(0.6, 0.7, 0.8, 0.9, 0.95))
-        kn[n] = {"val": min(model.val_losses.values()), "d": model.d,
-                 "test": rl.lm.sequence_loss(model, te, EOS)}
+        kn[n] = {
+            "val": min(model.val_losses.values()),
+            "d": model.d,
+            "test": rl.lm.sequence_loss(model, te, EOS),
+        }
     best_n = min(kn, key=lambda n: kn[n]["val"])
 
     def xy(seqs):  # inputs BOS + name, targets name + EOS, 0 = padding
@@ -95,23 +98,40 @@ def names_lm(seconds: float, seed: int, units: int) -> dict:
     model = rl.lm.build_char_lm(V, units)
     cb = budget(seconds)
     cpu = time.process_time()
-    hist = model.fit(x_tr, y_tr, batch_size=64, epochs=1000, verbose=0, callbacks=[cb],
-                     validation_data=(x_va, y_va))
+    hist = model.fit(
+        x_tr,
+        y_tr,
+        batch_size=64,
+        epochs=1000,
+        verbose=0,
+        callbacks=[cb],
+        validation_data=(x_va, y_va),
+    )
 
     def nll(x, y):
         logits = model.predict(x, batch_size=512, verbose=0)
-        logp = logits - np.log(np.exp(logits - logits.max(-1, keepdims=True)).sum(-1,
-                                keepdims=True)) - logits.max(-1, keepdims=True)
+        logp = (
+            logits
+            - np.log(np.exp(logits - logits.max(-1, keepdims=True)).sum(-1, keepdims=True))
+            - logits.max(-1, keepdims=True)
+        )
         picked = np.take_along_axis(logp, y[..., None].astype(np.int64), -1)[..., 0]
         return float(-(picked * (y > 0)).sum() / (y > 0).sum())
 
     del keras
-    return {"model": f"GRU-{units} character LM", "test_nats_per_char": nll(x_te, y_te),
-            "val_nats_per_char": nll(x_va, y_va),
-            "baseline": f"Kneser-Ney {best_n}-gram", "baseline_test_nats_per_char":
-            kn[best_n]["test"], "kneser_ney": kn, "epochs": len(hist.history["loss"]),
-            "steps": cb.steps, "train_seconds": seconds, "cpu_seconds":
-            round(time.process_time() - cpu, 1), "sizes": [len(tr), len(va), len(te)]}
+    return {
+        "model": f"GRU-{units} character LM",
+        "test_nats_per_char": nll(x_te, y_te),
+        "val_nats_per_char": nll(x_va, y_va),
+        "baseline": f"Kneser-Ney {best_n}-gram",
+        "baseline_test_nats_per_char": kn[best_n]["test"],
+        "kneser_ney": kn,
+        "epochs": len(hist.history["loss"]),
+        "steps": cb.steps,
+        "train_seconds": seconds,
+        "cpu_seconds": round(time.process_time() - cpu, 1),
+        "sizes": [len(tr), len(va), len(te)],
+    }
 
 
 # ---------------------------------------------------------------- names: language classifier
@@ -128,27 +148,45 @@ def names_lang(seconds: float, seed: int, units: int) -> dict:
     V = len(chars) + 3
     x_tr, x_va, x_te = (pad(char_ids(p[0], chars)) for p in (data.train, data.val, data.test))
     rl.training.set_seed(seed)
-    model = keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(V, 32, mask_zero=True),
-        keras.layers.Bidirectional(keras.layers.GRU(units)),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(K),
-    ])
-    model.compile(keras.optimizers.Adam(3e-3),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(V, 32, mask_zero=True),
+            keras.layers.Bidirectional(keras.layers.GRU(units)),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(K),
+        ]
+    )
+    model.compile(
+        keras.optimizers.Adam(3e-3),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     cb = budget(seconds)
     cpu = time.process_time()
-    model.fit(x_tr, data.train[1], batch_size=64, epochs=1000, verbose=0, callbacks=[cb],
-              validation_data=(x_va, data.val[1]))
+    model.fit(
+        x_tr,
+        data.train[1],
+        batch_size=64,
+        epochs=1000,
+        verbose=0,
+        callbacks=[cb],
+        validation_data=(x_va, data.val[1]),
+    )
     acc = float((model.predict(x_te, verbose=0).argmax(1) == data.test[1]).mean())
-    return {"model": f"BiGRU-{units} classifier", "test_accuracy": acc,
-            "baseline": "char 1-3-gram logistic regression", "baseline_test_accuracy": lr_acc,
-            "baseline_seconds": round(lr_seconds, 1), "steps": cb.steps,
-            "train_seconds": seconds, "cpu_seconds": round(time.process_time() - cpu, 1),
-            "sizes": [len(p[0]) for p in (data.train, data.val, data.test)],
-            "class_sizes": data.class_sizes(), "duplicates_dropped": len(data.duplicates)}
+    return {
+        "model": f"BiGRU-{units} classifier",
+        "test_accuracy": acc,
+        "baseline": "char 1-3-gram logistic regression",
+        "baseline_test_accuracy": lr_acc,
+        "baseline_seconds": round(lr_seconds, 1),
+        "steps": cb.steps,
+        "train_seconds": seconds,
+        "cpu_seconds": round(time.process_time() - cpu, 1),
+        "sizes": [len(p[0]) for p in (data.train, data.val, data.test)],
+        "class_sizes": data.class_sizes(),
+        "duplicates_dropped": len(data.duplicates),
+    }
 
 
 # ---------------------------------------------------------------- dates
@@ -176,24 +214,30 @@ def dates(seconds: float, seed: int, units: int) -> dict:
     dec_out = [pad([t + [EOS] for t in ts]) for ts in (t_tr, t_va)]
     targets = data.test[1]
     rule = rl.baselines.parse_dates(data.test[0], data.languages)
-    out = {"baseline": "dateutil + Babel names", "baseline_exact_match":
-           rl.baselines.exact_match(rule, targets),
-           "dateutil_alone_exact_match": rl.baselines.exact_match(
-               rl.baselines.parse_dates(data.test[0]), targets),
-           "sizes": [len(p[0]) for p in (data.train, data.val, data.test)],
-           "languages": list(data.languages), "train_seconds": seconds}
+    out = {
+        "baseline": "dateutil + Babel names",
+        "baseline_exact_match": rl.baselines.exact_match(rule, targets),
+        "dateutil_alone_exact_match": rl.baselines.exact_match(
+            rl.baselines.parse_dates(data.test[0]), targets
+        ),
+        "sizes": [len(p[0]) for p in (data.train, data.val, data.test)],
+        "languages": list(data.languages),
+        "train_seconds": seconds,
+    }
     for attention in (False, True):
         rl.training.set_seed(seed)
-        model = rl.lm.build_date_translator(len(chars) + 3, len(ISO_CHARS) + 3, units,
-                                            attention=attention)
+        model = rl.lm.build_date_translator(
+            len(chars) + 3, len(ISO_CHARS) + 3, units, attention=attention
+        )
         cb = budget(seconds)
         cpu = time.process_time()
-        model.fit([x_tr, dec_in[0]], dec_out[0], batch_size=128, epochs=1000, verbose=0,
-                  callbacks=[cb])
+        model.fit(
+            [x_tr, dec_in[0]], dec_out[0], batch_size=128, epochs=1000, verbose=0, callbacks=[cb]
+        )
         encode, step = rl.lm.translator_steps(model)
         name = "attention" if attention else "plain"
         row = {"steps": cb.steps, "cpu_seconds": round(time.process_time() - cpu, 1)}
-        for k in ((1, 3, 5) if attention else (1,)):
+        for k in (1, 3, 5) if attention else (1,):
             pred = decode_dates(encode, step, x_te, k)
             row[f"exact_match_k{k}"] = rl.baselines.exact_match(pred, targets)
             row[f"char_accuracy_k{k}"] = rl.baselines.char_accuracy(pred, targets)
@@ -217,10 +261,13 @@ def main(argv=None):
         fn, units = PARTS[part]
         started = time.perf_counter()
         result = fn(args.seconds, args.seed, args.units or units)
-        result.update(seed=args.seed, wall_seconds=round(time.perf_counter() - started, 1),
-                      load_average_1min=round(os.getloadavg()[0], 2),
-                      command=" ".join(["benchmarks/nlp.py"] + sys.argv[1:]),
-                      date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        result.update(
+            seed=args.seed,
+            wall_seconds=round(time.perf_counter() - started, 1),
+            load_average_1min=round(os.getloadavg()[0], 2),
+            command=" ".join(["benchmarks/nlp.py"] + sys.argv[1:]),
+            date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
         key = f"{part}_{int(args.seconds)}s"
         existing[key] = result
         print(key, json.dumps(result, indent=1, default=str)[:2000], flush=True)

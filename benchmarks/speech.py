@@ -57,8 +57,9 @@ def classifier(n_classes):
     h = keras.layers.GlobalMaxPooling1D()(h)
     outputs = keras.layers.Dense(n_classes, activation="softmax")(h)
     model = keras.Model(inputs, outputs)
-    model.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -87,10 +88,17 @@ def run_seed(seed, n_voices, epochs, copies):
         Fte = np.stack([rl.baselines.segment_features(m, n_seg) for m in mte])
         lr = rl.baselines.fit_logistic_regression(Ftr, data.train.labels, len(data.classes))
         base[name] = float((lr.predict(Fte) == data.test.labels).mean())
-    return {"seed": seed, "train_clips": len(data.train), "test_clips": len(data.test),
-            "train_voices": len(set(data.train.voices)), "test_voices": len(set(data.test.voices)),
-            "test_families": list(data.test_families), "gru_accuracy": gru_acc,
-            "gru_train_seconds": round(train_s, 1), "baseline_accuracy": base}
+    return {
+        "seed": seed,
+        "train_clips": len(data.train),
+        "test_clips": len(data.test),
+        "train_voices": len(set(data.train.voices)),
+        "test_voices": len(set(data.test.voices)),
+        "test_families": list(data.test_families),
+        "gru_accuracy": gru_acc,
+        "gru_train_seconds": round(train_s, 1),
+        "baseline_accuracy": base,
+    }
 
 
 def main():
@@ -116,13 +124,19 @@ def main():
     accs = [r["gru_accuracy"] for r in results]
     summary = {
         "what": "notebook 08 keyword classifier on held-out voice families vs logistic regression",
-        "n_voices": args.voices, "epochs": args.epochs, "augmented_copies": args.copies,
+        "n_voices": args.voices,
+        "epochs": args.epochs,
+        "augmented_copies": args.copies,
         "generation_seconds_first_split": round(generation_s, 1),
         "reload_seconds": round(reload_s, 2),
-        "gru_accuracy_mean": float(np.mean(accs)), "gru_accuracy_min": float(np.min(accs)),
+        "gru_accuracy_mean": float(np.mean(accs)),
+        "gru_accuracy_min": float(np.min(accs)),
         "runs": results,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "load_average": os.getloadavg()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+        },
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -1,7 +1,7 @@
 """A task's template folder as bytes, for executors on machines that share no file system.
 
-    bundle = pack(Path(task.template))               # here: the folder's files as bytes
-    run_with_template(grade_submission, task, bundle)  # on a worker: unpacked once, then run
+bundle = pack(Path(task.template))               # here: the folder's files as bytes
+run_with_template(grade_submission, task, bundle)  # on a worker: unpacked once, then run
 """
 
 from __future__ import annotations

@@ -162,8 +162,13 @@ def run(
         cmd, run_env = argv, kernel_env(autograde=autograde)
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(
-            die_with_parent(cmd), cwd=workdir, stdin=subprocess.PIPE, stdout=out,
-            stderr=subprocess.DEVNULL, env=run_env, start_new_session=True,
+            die_with_parent(cmd),
+            cwd=workdir,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env=run_env,
+            start_new_session=True,
         )
         timed_out = False
         try:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def detect_keywords(probs, threshold: float = 0.5, smooth: int = 5,
-                    refractory: int = 50) -> np.ndarray:
+def detect_keywords(
+    probs, threshold: float = 0.5, smooth: int = 5, refractory: int = 50
+) -> np.ndarray:
     """Detection events from frame posteriors ``probs (F, K+1)`` (class 0 = no keyword).
 
     A detection of keyword ``k`` fires at the first frame where the posterior of class
@@ -59,14 +60,17 @@ class DetectionScores:
         return self.false_alarms / self.minutes if self.minutes else 0.0
 
     def __str__(self) -> str:
-        return (f"precision {self.precision:.3f}, recall {self.recall:.3f}, "
-                f"{self.false_alarms_per_minute:.2f} false alarms/min "
-                f"({self.hits} hits, {self.misses} misses, {self.false_alarms} false alarms "
-                f"in {self.minutes:.1f} min)")
+        return (
+            f"precision {self.precision:.3f}, recall {self.recall:.3f}, "
+            f"{self.false_alarms_per_minute:.2f} false alarms/min "
+            f"({self.hits} hits, {self.misses} misses, {self.false_alarms} false alarms "
+            f"in {self.minutes:.1f} min)"
+        )
 
 
-def score_detections(detections, events, minutes: float, early: int = 10,
-                     late: int = 40) -> DetectionScores:
+def score_detections(
+    detections, events, minutes: float, early: int = 10, late: int = 40
+) -> DetectionScores:
     """Match detections to the keywords said, stream by stream.
 
     detections: list (one per stream) of ``(n, 2)`` rows ``(k, frame)``; events: list of
@@ -80,8 +84,12 @@ def score_detections(detections, events, minutes: float, early: int = 10,
         said = np.asarray(said).reshape(-1, 3)
         matched = np.zeros(len(said), bool)
         for k, frame in np.asarray(found).reshape(-1, 2):
-            ok = (~matched & (said[:, 0] == k) & (frame >= said[:, 2] - early)
-                  & (frame <= said[:, 2] + late))
+            ok = (
+                ~matched
+                & (said[:, 0] == k)
+                & (frame >= said[:, 2] - early)
+                & (frame <= said[:, 2] + late)
+            )
             if ok.any():
                 matched[np.flatnonzero(ok)[0]] = True
                 hits += 1

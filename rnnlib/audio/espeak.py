@@ -23,8 +23,9 @@ _POS_CHARACTER = 1
 _RATE, _VOLUME, _PITCH, _RANGE = 1, 2, 3, 4
 _EE_OK = 0
 
-_SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                                   ctypes.c_void_p)
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
 
 
 class EspeakError(RuntimeError):
@@ -36,13 +37,18 @@ class _Engine:
 
     def __init__(self):
         self.lib, self.data_path = _load_library()
-        rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0,
-                                          str(Path(self.data_path).parent).encode(),
-                                          _INITIALIZE_DONT_EXIT)
+        rate = self.lib.espeak_Initialize(
+            _AUDIO_OUTPUT_SYNCHRONOUS,
+            0,
+            str(Path(self.data_path).parent).encode(),
+            _INITIALIZE_DONT_EXIT,
+        )
         if rate <= 0:
-            raise EspeakError(f"espeak_Initialize failed (returned {rate}) with the voice data "
-                              f"at '{self.data_path}': the espeakng-loader install is damaged; "
-                              "reinstall it with `pip install --force-reinstall espeakng-loader`")
+            raise EspeakError(
+                f"espeak_Initialize failed (returned {rate}) with the voice data "
+                f"at '{self.data_path}': the espeakng-loader install is damaged; "
+                "reinstall it with `pip install --force-reinstall espeakng-loader`"
+            )
         self.sample_rate = int(rate)
         self.chunks: list[np.ndarray] = []
         self.callback = _SYNTH_CALLBACK(self._collect)  # kept referenced: C holds the pointer
@@ -65,17 +71,21 @@ class _Engine:
         variant = voice.split("+", 1)[1] if "+" in voice else None
         with self.lock:
             # eSpeak falls back to the plain language for an unknown variant: refuse it here
-            if (variant is not None and variant not in self.variants) or \
-                    self.lib.espeak_SetVoiceByName(voice.encode()) != _EE_OK:
-                raise EspeakError(f"eSpeak NG has no voice '{voice}': see "
-                                  "rl.audio.espeak_variants() for the variants and use "
-                                  "'language+variant', e.g. 'en-us+m3'")
+            if (
+                variant is not None and variant not in self.variants
+            ) or self.lib.espeak_SetVoiceByName(voice.encode()) != _EE_OK:
+                raise EspeakError(
+                    f"eSpeak NG has no voice '{voice}': see "
+                    "rl.audio.espeak_variants() for the variants and use "
+                    "'language+variant', e.g. 'en-us+m3'"
+                )
             for param, value in ((_RATE, rate), (_PITCH, pitch), (_RANGE, pitch_range)):
                 self.lib.espeak_SetParameter(param, int(value), 0)
             self.chunks = []
             data = text.encode("utf-8")
-            err = self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8,
-                                        None, None)
+            err = self.lib.espeak_Synth(
+                data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
+            )
             if err != _EE_OK:
                 raise EspeakError(f"espeak_Synth failed with error {err} on {text!r}")
             self.lib.espeak_Synchronize()
@@ -93,13 +103,17 @@ def _load_library():
     try:
         import espeakng_loader
     except ImportError as e:
-        raise EspeakError("speech synthesis needs the Python package 'espeakng-loader' (it ships "
-                          "libespeak-ng and its voices): "
-                          "`pip install 'espeakng-loader>=0.2.4,<0.3'` or `make setup`") from e
+        raise EspeakError(
+            "speech synthesis needs the Python package 'espeakng-loader' (it ships "
+            "libespeak-ng and its voices): "
+            "`pip install 'espeakng-loader>=0.2.4,<0.3'` or `make setup`"
+        ) from e
     lib_path = Path(espeakng_loader.get_library_path())
     if not lib_path.exists():
-        raise EspeakError(f"espeakng-loader is installed but its library '{lib_path}' is missing "
-                          "(a wheel for another platform?); reinstall espeakng-loader")
+        raise EspeakError(
+            f"espeakng-loader is installed but its library '{lib_path}' is missing "
+            "(a wheel for another platform?); reinstall espeakng-loader"
+        )
     try:
         data_path = espeakng_loader.get_data_path()
     except RuntimeError as e:
@@ -113,8 +127,16 @@ def _load_library():
     lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-    lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                                 ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+    lib.espeak_Synth.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
     return lib, data_path
 
 
@@ -136,8 +158,9 @@ def espeak_variants() -> list[str]:
     return sorted(p.name for p in (Path(data_path) / "voices" / "!v").iterdir() if p.is_file())
 
 
-def synthesize(text: str, voice: str = "en", *, rate: int = 175, pitch: int = 50,
-               pitch_range: int = 50) -> np.ndarray:
+def synthesize(
+    text: str, voice: str = "en", *, rate: int = 175, pitch: int = 50, pitch_range: int = 50
+) -> np.ndarray:
     """``text`` spoken by eSpeak NG: 16-bit PCM at :func:`espeak_sample_rate`, ``(S,)`` int16.
 
     voice: ``"language"`` or ``"language+variant"`` (``"en-us+m3"``). rate: words per minute

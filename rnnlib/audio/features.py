@@ -29,8 +29,9 @@ def frame_signal(x, frame_length: int, hop: int, pad_end: bool = False) -> np.nd
     """
     x = np.asarray(x)
     if frame_length <= 0 or hop <= 0:
-        raise ValueError(f"frame_signal: frame_length and hop should be positive, got "
-                         f"{frame_length} and {hop}")
+        raise ValueError(
+            f"frame_signal: frame_length and hop should be positive, got {frame_length} and {hop}"
+        )
     S = x.shape[-1]
     if pad_end:
         F = -(-S // hop)  # ceil
@@ -53,9 +54,13 @@ def hz_to_mel(f):
     return 1127.0 * np.log1p(np.asarray(f, dtype=np.float64) / 700.0)
 
 
-def mel_filterbank(n_mels: int = N_MELS, n_bins: int = FFT_LENGTH // 2 + 1,
-                   sample_rate: int = SAMPLE_RATE, f_min: float = F_MIN,
-                   f_max: float = F_MAX) -> np.ndarray:
+def mel_filterbank(
+    n_mels: int = N_MELS,
+    n_bins: int = FFT_LENGTH // 2 + 1,
+    sample_rate: int = SAMPLE_RATE,
+    f_min: float = F_MIN,
+    f_max: float = F_MAX,
+) -> np.ndarray:
     """Triangular mel filters as ``tf.signal.linear_to_mel_weight_matrix``: ``(n_bins, n_mels)``.
 
     Filter m rises from band edge m to its centre m+1 and falls to edge m+2, the
@@ -72,10 +77,17 @@ def mel_filterbank(n_mels: int = N_MELS, n_bins: int = FFT_LENGTH // 2 + 1,
     return np.concatenate([np.zeros((1, n_mels)), weights], axis=0)
 
 
-def log_mel_spectrogram(x, sample_rate: int = SAMPLE_RATE, frame_length: int = FRAME_LENGTH,
-                        hop: int = HOP, fft_length: int = FFT_LENGTH, n_mels: int = N_MELS,
-                        f_min: float = F_MIN, f_max: float = F_MAX,
-                        eps: float = LOG_EPS) -> np.ndarray:
+def log_mel_spectrogram(
+    x,
+    sample_rate: int = SAMPLE_RATE,
+    frame_length: int = FRAME_LENGTH,
+    hop: int = HOP,
+    fft_length: int = FFT_LENGTH,
+    n_mels: int = N_MELS,
+    f_min: float = F_MIN,
+    f_max: float = F_MAX,
+    eps: float = LOG_EPS,
+) -> np.ndarray:
     """``log(|STFT|^2 @ mel + eps)`` of ``x (S,)``: ``(F, n_mels)`` float32, F as
     :func:`frame_signal` without padding.
 
@@ -127,8 +139,9 @@ def warp_log_mel(log_mel, rng: np.random.Generator, max_warp: float = 0.15) -> n
     channel, and time stretched by another such factor (another speaking rate). float32."""
     lm = np.asarray(log_mel, dtype=np.float32)
     T, C = lm.shape
-    src = np.clip(np.arange(C) * rng.uniform(1 - max_warp, 1 + max_warp) + rng.uniform(-1, 1),
-                  0, C - 1)  # (C,) where each channel reads from
+    src = np.clip(
+        np.arange(C) * rng.uniform(1 - max_warp, 1 + max_warp) + rng.uniform(-1, 1), 0, C - 1
+    )  # (C,) where each channel reads from
     lo = np.floor(src).astype(int)
     hi = np.minimum(lo + 1, C - 1)
     frac = (src - lo).astype(np.float32)

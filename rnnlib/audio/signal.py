@@ -62,7 +62,7 @@ def trim_silence(x, threshold: float = 0.01, margin: int = 0) -> np.ndarray:
     loud = np.flatnonzero(np.abs(x) > threshold * (32768 if x.dtype == np.int16 else 1.0))
     if loud.size == 0:
         return x[:0]
-    return x[max(loud[0] - margin, 0): loud[-1] + 1 + margin]
+    return x[max(loud[0] - margin, 0) : loud[-1] + 1 + margin]
 
 
 def coloured_noise(n: int, rng: np.random.Generator, colour: str = "white") -> np.ndarray:

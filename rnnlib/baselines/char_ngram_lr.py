@@ -20,8 +20,9 @@ def char_ngrams(name: str, n_max: int = 3) -> list[str]:
     """The distinct character n-grams (n = 1..n_max) of ``^name$``, in order of first
     appearance (``^`` and ``$`` mark the start and the end)."""
     text = f"^{name}$"
-    out = dict.fromkeys(text[i:i + n] for n in range(1, n_max + 1)
-                        for i in range(len(text) - n + 1))
+    out = dict.fromkeys(
+        text[i : i + n] for n in range(1, n_max + 1) for i in range(len(text) - n + 1)
+    )
     return list(out)
 
 
@@ -78,13 +79,14 @@ class CharNgramLR:
         for t in range(1, self.steps + 1):
             p = _softmax(self._logits(ids, counts))  # (N, K)
             dz = (p - onehot) / N  # gradient of the mean cross-entropy
-            dW = np.stack([np.bincount(ids, dz[row_of, k] * scale, minlength=F)
-                           for k in range(K)], 1)  # X^T dz, (F, K)
+            dW = np.stack(
+                [np.bincount(ids, dz[row_of, k] * scale, minlength=F) for k in range(K)], 1
+            )  # X^T dz, (F, K)
             grads = [dW + self.l2 * self.W, dz.sum(axis=0)]
             for j, (param, g) in enumerate(zip((self.W, self.b), grads, strict=True)):
                 m[j] = 0.9 * m[j] + 0.1 * g
                 v[j] = 0.999 * v[j] + 0.001 * g * g
-                step = self.lr * (m[j] / (1 - 0.9 ** t)) / (np.sqrt(v[j] / (1 - 0.999 ** t)) + 1e-8)
+                step = self.lr * (m[j] / (1 - 0.9**t)) / (np.sqrt(v[j] / (1 - 0.999**t)) + 1e-8)
                 param -= step
         return self
 
@@ -99,8 +101,15 @@ class CharNgramLR:
         return self.predict_proba(names).argmax(axis=1)
 
 
-def fit_char_ngram_lr(train_names, train_labels, val_names, val_labels, K: int | None = None,
-                      l2s: Sequence[float] = (1e-6, 1e-5, 1e-4), **kw) -> CharNgramLR:
+def fit_char_ngram_lr(
+    train_names,
+    train_labels,
+    val_names,
+    val_labels,
+    K: int | None = None,
+    l2s: Sequence[float] = (1e-6, 1e-5, 1e-4),
+    **kw,
+) -> CharNgramLR:
     """Fits :class:`CharNgramLR` for each L2 weight and keeps the best on validation
     accuracy (``model.val_accuracy`` maps each weight to its accuracy)."""
     val_labels = np.asarray(val_labels)

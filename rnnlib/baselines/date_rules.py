@@ -85,6 +85,8 @@ def char_accuracy(predicted: Sequence[str], targets: Sequence[str]) -> float:
     """Share of target characters predicted at their position (a missing one counts wrong)."""
     if len(predicted) != len(targets):
         raise ValueError(f"char_accuracy: {len(predicted)} predictions for {len(targets)} targets")
-    right = sum(sum(a == b for a, b in zip(p, t, strict=False)) for p, t in
-                zip(predicted, targets, strict=True))
+    right = sum(
+        sum(a == b for a, b in zip(p, t, strict=False))
+        for p, t in zip(predicted, targets, strict=True)
+    )
     return right / max(sum(len(t) for t in targets), 1)

@@ -44,8 +44,9 @@ class LogisticRegression:
         return self.predict_proba(X).argmax(axis=1)
 
 
-def fit_logistic_regression(X, y, n_classes: int | None = None, l2: float = 1e-3,
-                            steps: int = 500, lr: float = 0.5) -> LogisticRegression:
+def fit_logistic_regression(
+    X, y, n_classes: int | None = None, l2: float = 1e-3, steps: int = 500, lr: float = 0.5
+) -> LogisticRegression:
     """Softmax regression fitted by full-batch gradient descent with momentum on the mean
     cross-entropy plus ``l2 * |W|^2``. X: ``(N, D)``; y: ``(N,)`` ints in ``0..K-1``."""
     X = np.asarray(X, np.float64)

@@ -35,8 +35,11 @@ def render_date(date: dt.date, language: str, fmt: str) -> str:
     (``"yMMMd"``); Unicode spaces (narrow no-break, ...) become plain spaces."""
     from babel.dates import format_date, format_skeleton
 
-    text = (format_date(date, fmt, locale=language) if fmt in DATE_LENGTHS
-            else format_skeleton(fmt, date, locale=language))
+    text = (
+        format_date(date, fmt, locale=language)
+        if fmt in DATE_LENGTHS
+        else format_skeleton(fmt, date, locale=language)
+    )
     return _SPACES.sub(" ", text).strip()
 
 
@@ -71,8 +74,9 @@ class DateData:
 
     def input_chars(self) -> list[str]:
         """Every character of every input string, sorted."""
-        return sorted({ch for part in (self.train, self.val, self.test)
-                       for s in part[0] for ch in s})
+        return sorted(
+            {ch for part in (self.train, self.val, self.test) for s in part[0] for ch in s}
+        )
 
 
 def _build(n_train, n_val, n_test, seed, languages, first, last, fractions) -> dict:
@@ -80,7 +84,7 @@ def _build(n_train, n_val, n_test, seed, languages, first, last, fractions) -> d
     n_days = (last - first).days + 1
     order = rng.permutation(n_days)  # held-out date values: each day on one side only
     n_te, n_va = int(round(fractions[2] * n_days)), int(round(fractions[1] * n_days))
-    days = {"test": order[:n_te], "val": order[n_te:n_te + n_va], "train": order[n_te + n_va:]}
+    days = {"test": order[:n_te], "val": order[n_te : n_te + n_va], "train": order[n_te + n_va :]}
     formats = {lang: date_formats(lang) for lang in languages}
     out = {}
     for split, n in (("train", n_train), ("val", n_val), ("test", n_test)):
@@ -99,9 +103,16 @@ def _build(n_train, n_val, n_test, seed, languages, first, last, fractions) -> d
     return out
 
 
-def load_dates(n_train: int = 40000, n_val: int = 2000, n_test: int = 2000, seed: int = 0,
-               languages=DATE_LANGUAGES, first=dt.date(1900, 1, 1), last=dt.date(2099, 12, 31),
-               fractions=(0.8, 0.1, 0.1)) -> DateData:
+def load_dates(
+    n_train: int = 40000,
+    n_val: int = 2000,
+    n_test: int = 2000,
+    seed: int = 0,
+    languages=DATE_LANGUAGES,
+    first=dt.date(1900, 1, 1),
+    last=dt.date(2099, 12, 31),
+    fractions=(0.8, 0.1, 0.1),
+) -> DateData:
     """Random dates between ``first`` and ``last`` written in ``languages`` (one random
     unambiguous format each), with their ISO 8601 ``YYYY-MM-DD`` targets.
 
@@ -114,11 +125,16 @@ def load_dates(n_train: int = 40000, n_val: int = 2000, n_test: int = 2000, seed
     except ImportError as e:  # pragma: no cover - babel is a course dependency
         raise ImportError("load_dates: needs the babel package (pip install babel)") from e
     languages = tuple(languages)
-    key = f"dates-{'-'.join(languages)}-{n_train}-{n_val}-{n_test}-{seed}-{first}-{last}-" \
-          f"{'-'.join(f'{f:g}' for f in fractions)}"
-    arrays = cached_arrays(key, lambda: _build(n_train, n_val, n_test, seed, languages, first,
-                                               last, fractions))
-    parts = [(arrays[f"{s}_inputs"].tolist(), arrays[f"{s}_targets"].tolist(),
-              arrays[f"{s}_language"]) for s in ("train", "val", "test")]
+    key = (
+        f"dates-{'-'.join(languages)}-{n_train}-{n_val}-{n_test}-{seed}-{first}-{last}-"
+        f"{'-'.join(f'{f:g}' for f in fractions)}"
+    )
+    arrays = cached_arrays(
+        key, lambda: _build(n_train, n_val, n_test, seed, languages, first, last, fractions)
+    )
+    parts = [
+        (arrays[f"{s}_inputs"].tolist(), arrays[f"{s}_targets"].tolist(), arrays[f"{s}_language"])
+        for s in ("train", "val", "test")
+    ]
     formats = {lang: date_formats(lang) for lang in languages}
     return DateData(languages, formats, *parts, first, last)

@@ -28,25 +28,79 @@ from rnnlib.audio.features import SAMPLE_RATE
 from rnnlib.audio.signal import add_noise, coloured_noise, pcm_to_float, resample, trim_silence
 from rnnlib.data.cache import cached_arrays
 
-__all__ = ["KEYWORDS", "UNKNOWN_WORDS", "UNKNOWN", "ACCENTS", "NOISE_SNRS_DB", "KeywordSplit",
-           "KeywordData", "UNREPEATABLE_VARIANTS", "voice_family", "keyword_voices", "load_keywords"
+__all__ = [
+    "KEYWORDS",
+    "UNKNOWN_WORDS",
+    "UNKNOWN",
+    "ACCENTS",
+    "NOISE_SNRS_DB",
+    "KeywordSplit",
+    "KeywordData",
+    "UNREPEATABLE_VARIANTS",
+    "voice_family",
+    "keyword_voices",
+    "load_keywords",
 ]
 
 KEYWORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 UNKNOWN = "unknown"
 # other words, none a homophone of a digit (no won, to, too, for, ate, oh, nein)
-UNKNOWN_WORDS = ("yes", "no", "up", "down", "left", "right", "stop", "go", "on", "off", "house",
-                 "bird", "cat", "dog", "happy", "tree", "wow", "bed", "learn", "follow",
-                 "forward", "backward", "visual", "sheila", "marvin", "table", "water", "green",
-                 "seventy", "tent", "line", "fine", "sticks", "heaven", "fever", "wait")
+UNKNOWN_WORDS = (
+    "yes",
+    "no",
+    "up",
+    "down",
+    "left",
+    "right",
+    "stop",
+    "go",
+    "on",
+    "off",
+    "house",
+    "bird",
+    "cat",
+    "dog",
+    "happy",
+    "tree",
+    "wow",
+    "bed",
+    "learn",
+    "follow",
+    "forward",
+    "backward",
+    "visual",
+    "sheila",
+    "marvin",
+    "table",
+    "water",
+    "green",
+    "seventy",
+    "tent",
+    "line",
+    "fine",
+    "sticks",
+    "heaven",
+    "fever",
+    "wait",
+)
 ACCENTS = ("en", "en-us", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-us-nyc")
 NOISE_SNRS_DB = (5.0, 10.0, 20.0, 40.0)
 NOISE_COLOURS = ("white", "pink", "brown")
 
 # variants that are near copies of another (same engine settings, or a setting or two apart)
-_FAMILY_OF = {"": "default", "fast": "default", "adam": "klatt", "whisperf": "whisper",
-              "mike": "mike", "michael": "mike", "anxiousandy": "andy", "anikarobot": "anika",
-              "gene": "gene", "ricishaymax": "ricishaymax", "mr serious": "mr serious"}
+_FAMILY_OF = {
+    "": "default",
+    "fast": "default",
+    "adam": "klatt",
+    "whisperf": "whisper",
+    "mike": "mike",
+    "michael": "mike",
+    "anxiousandy": "andy",
+    "anikarobot": "anika",
+    "gene": "gene",
+    "ricishaymax": "ricishaymax",
+    "mr serious": "mr serious",
+}
 
 
 # Demonic (``echo 8 10000``) reads eSpeak state that nothing has written: its samples change
@@ -94,8 +148,13 @@ def _split_families(voices, test_fraction: float, seed: int) -> set[str]:
 
 def _say(word: str, voice: str, rng: np.random.Generator) -> np.ndarray:
     """One word with jittered speed and pitch, trimmed, at 16 kHz: float32 ``(S,)``."""
-    pcm = synthesize(word, voice, rate=int(rng.integers(130, 231)),
-                     pitch=int(rng.integers(25, 76)), pitch_range=int(rng.integers(20, 81)))
+    pcm = synthesize(
+        word,
+        voice,
+        rate=int(rng.integers(130, 231)),
+        pitch=int(rng.integers(25, 76)),
+        pitch_range=int(rng.integers(20, 81)),
+    )
     wav = resample(pcm_to_float(trim_silence(pcm, 0.005)), espeak_sample_rate(), SAMPLE_RATE)
     peak = float(np.abs(wav).max()) if wav.size else 0.0
     return wav / peak * rng.uniform(0.3, 0.9) if peak else wav
@@ -114,7 +173,7 @@ class _NoiseBank:
         if n > bank.size:
             bank = np.tile(bank, -(-n // bank.size))
         start = int(rng.integers(bank.size - n + 1))
-        return bank[start:start + n]
+        return bank[start : start + n]
 
 
 def _fast_length(n: int) -> int:
@@ -139,19 +198,26 @@ def _in_fresh_processes(fn, jobs: list[tuple]) -> list:
     with tempfile.TemporaryDirectory(prefix="rnn-course-keywords-") as tmp:
         for start in range(0, len(jobs), workers):
             running = []
-            for i, job in enumerate(jobs[start:start + workers], start):
+            for i, job in enumerate(jobs[start : start + workers], start):
                 job_file, out_file = Path(tmp) / f"job{i}.pkl", Path(tmp) / f"out{i}.pkl"
                 job_file.write_bytes(pickle.dumps((fn.__name__, job)))
-                code = ("import sys; from rnnlib.datasets import keywords; "
-                        "keywords._run_job(sys.argv[1], sys.argv[2])")
-                proc = subprocess.Popen([sys.executable, "-c", code, str(job_file), str(out_file)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                code = (
+                    "import sys; from rnnlib.datasets import keywords; "
+                    "keywords._run_job(sys.argv[1], sys.argv[2])"
+                )
+                proc = subprocess.Popen(
+                    [sys.executable, "-c", code, str(job_file), str(out_file)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
                 running.append((proc, out_file))
             for proc, out_file in running:
                 _, err = proc.communicate()
                 if proc.returncode != 0:
-                    raise RuntimeError("building the keyword data failed in a worker process:\n"
-                                       + err.decode(errors="replace")[-2000:])
+                    raise RuntimeError(
+                        "building the keyword data failed in a worker process:\n"
+                        + err.decode(errors="replace")[-2000:]
+                    )
                 results.append(pickle.loads(out_file.read_bytes()))
     return results
 
@@ -170,8 +236,10 @@ def _chunks(n: int) -> list[range]:
 
 
 def _build_keywords(voices, unknown_per_voice, seed):
-    parts = _in_fresh_processes(_keyword_chunk, [(voices, list(r), unknown_per_voice, seed, c)
-                                                 for c, r in enumerate(_chunks(len(voices)))])
+    parts = _in_fresh_processes(
+        _keyword_chunk,
+        [(voices, list(r), unknown_per_voice, seed, c) for c, r in enumerate(_chunks(len(voices)))],
+    )
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -193,8 +261,12 @@ def _keyword_chunk(voices, which, unknown_per_voice, seed, chunk):
             labels.append(classes.index(word) if word in KEYWORDS else len(KEYWORDS))
             owners.append(vi)
     lengths = np.array([w.size for w in words], np.int64)
-    return {"audio": np.concatenate(words), "lengths": lengths,
-            "labels": np.array(labels, np.int64), "voice": np.array(owners, np.int64)}
+    return {
+        "audio": np.concatenate(words),
+        "lengths": lengths,
+        "labels": np.array(labels, np.int64),
+        "voice": np.array(owners, np.int64),
+    }
 
 
 @dataclass
@@ -225,8 +297,9 @@ class KeywordData:
     build_seconds: float
 
 
-def load_keywords(n_voices: int = 200, unknown_per_voice: int = 2, test_fraction: float = 0.25,
-                  seed: int = 0) -> KeywordData:
+def load_keywords(
+    n_voices: int = 200, unknown_per_voice: int = 2, test_fraction: float = 0.25, seed: int = 0
+) -> KeywordData:
     """Synthesised keyword clips: every voice says each digit once and ``unknown_per_voice``
     other words, with jittered speed and pitch, 50-250 ms of background either side and noise
     at an SNR of 5, 10, 20 or 40 dB; split by voice family (about ``test_fraction`` of the
@@ -255,8 +328,14 @@ def load_keywords(n_voices: int = 200, unknown_per_voice: int = 2, test_fraction
         idx = np.flatnonzero(which)
         return KeywordSplit([clips[i] for i in idx], arrays["labels"][idx], names[idx])
 
-    return KeywordData(side(~in_test), side(in_test), KEYWORDS + (UNKNOWN,), SAMPLE_RATE,
-                       tuple(sorted(test_families)), seconds)
+    return KeywordData(
+        side(~in_test),
+        side(in_test),
+        KEYWORDS + (UNKNOWN,),
+        SAMPLE_RATE,
+        tuple(sorted(test_families)),
+        seconds,
+    )
 
 
 LABEL_FRAMES = 25  # a keyword's label lasts 250 ms from the frame where the word ends
@@ -296,8 +375,9 @@ def _frame_of(sample: int, frame_length: int = 400, hop: int = 160) -> int:
 
 
 def _build_streams(voices, n_streams, seconds, keyword_share, seed):
-    jobs = [(voices, list(r), seconds, keyword_share, seed, c)
-            for c, r in enumerate(_chunks(n_streams))]
+    jobs = [
+        (voices, list(r), seconds, keyword_share, seed, c) for c, r in enumerate(_chunks(n_streams))
+    ]
     parts = _in_fresh_processes(_stream_chunk, jobs)
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
@@ -319,7 +399,7 @@ def _stream_chunk(voices, which, seconds, keyword_share, seed, chunk):
             wav = _say(word, voices[vi], rng)
             if pos + wav.size > total - 1600:
                 break
-            speech[pos:pos + wav.size] = wav
+            speech[pos : pos + wav.size] = wav
             if is_keyword:
                 rows.append((k, pos // 160, _frame_of(pos + wav.size - 1)))
             pos += wav.size + int(rng.integers(1600, 12800))  # 0.1-0.8 s between words
@@ -333,19 +413,24 @@ def _stream_chunk(voices, which, seconds, keyword_share, seed, chunk):
         n_frames = 1 + (total - 400) // 160
         lab = np.zeros(n_frames, np.int64)
         for k, _, end in rows:
-            lab[end:end + LABEL_FRAMES] = k + 1
+            lab[end : end + LABEL_FRAMES] = k + 1
         audio.append(np.clip(np.round(wav * 32767), -32768, 32767).astype(np.int16))
         labels.append(lab)
         events.append(np.array(rows, np.int64).reshape(-1, 3))
         owners.append(vi)
     counts = np.array([len(e) for e in events], np.int64)
-    return {"audio": np.stack(audio), "labels": np.stack(labels),
-            "events": np.concatenate(events), "counts": counts,
-            "voice": np.array(owners, np.int64)}
+    return {
+        "audio": np.stack(audio),
+        "labels": np.stack(labels),
+        "events": np.concatenate(events),
+        "counts": counts,
+        "voice": np.array(owners, np.int64),
+    }
 
 
-def load_keyword_streams(voices, n_streams: int, seconds: float = 6.0,
-                         keyword_share: float = 0.5, seed: int = 0) -> KeywordStreams:
+def load_keyword_streams(
+    voices, n_streams: int, seconds: float = 6.0, keyword_share: float = 0.5, seed: int = 0
+) -> KeywordStreams:
     """``n_streams`` utterances of ``seconds`` each: words of ``voices`` (taken in turn) with
     0.1-0.8 s between them, each a digit with probability ``keyword_share`` and otherwise an
     unknown word, over background noise (5-40 dB below the words); with frame labels.
@@ -357,8 +442,9 @@ def load_keyword_streams(voices, n_streams: int, seconds: float = 6.0,
     voices = [str(v) for v in voices]
     if not voices or n_streams <= 0:
         raise ValueError("load_keyword_streams: needs at least one voice and one stream")
-    key = hashlib.sha1(f"{voices}|{n_streams}|{seconds}|{keyword_share}|{seed}".encode()
-                       ).hexdigest()[:10]
+    key = hashlib.sha1(
+        f"{voices}|{n_streams}|{seconds}|{keyword_share}|{seed}".encode()
+    ).hexdigest()[:10]
     start = time.perf_counter()
     built = []
 
@@ -369,5 +455,10 @@ def load_keyword_streams(voices, n_streams: int, seconds: float = 6.0,
     arrays = cached_arrays(f"keyword-streams-{key}", build)
     seconds_taken = time.perf_counter() - start if built else 0.0
     events = np.split(arrays["events"], np.cumsum(arrays["counts"])[:-1])
-    return KeywordStreams([pcm_to_float(a) for a in arrays["audio"]], list(arrays["labels"]),
-                          events, np.array(voices)[arrays["voice"]], seconds_taken)
+    return KeywordStreams(
+        [pcm_to_float(a) for a in arrays["audio"]],
+        list(arrays["labels"]),
+        events,
+        np.array(voices)[arrays["voice"]],
+        seconds_taken,
+    )

@@ -48,8 +48,9 @@ def _is_latin_name(name: str) -> bool:
     """Only Latin letters, spaces, hyphens and apostrophes, starting with a letter."""
     if not name or not name[0].isalpha():
         return False
-    return all(ch in _PUNCTUATION or (ch.isalpha() and "LATIN" in unicodedata.name(ch, ""))
-               for ch in name)
+    return all(
+        ch in _PUNCTUATION or (ch.isalpha() and "LATIN" in unicodedata.name(ch, "")) for ch in name
+    )
 
 
 def locale_surnames(locale: str) -> list[str]:
@@ -99,8 +100,9 @@ class NameData:
 
     def chars(self) -> list[str]:
         """Every character of every split, sorted."""
-        return sorted({ch for part in (self.train, self.val, self.test)
-                       for name in part[0] for ch in name})
+        return sorted(
+            {ch for part in (self.train, self.val, self.test) for name in part[0] for ch in name}
+        )
 
 
 def load_names(seed: int = 0, fractions=(0.7, 0.15, 0.15), languages=None) -> NameData:

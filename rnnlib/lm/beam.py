@@ -22,8 +22,9 @@ def _take(state, idx: np.ndarray):
     return np.asarray(state)[idx]
 
 
-def beam_search(step: Callable, state, k: int, max_length: int, bos: int = 1, eos: int = 2,
-                pad: int = 0):
+def beam_search(
+    step: Callable, state, k: int, max_length: int, bos: int = 1, eos: int = 2, pad: int = 0
+):
     """The ``k``-best output of each of N inputs, by total log-probability.
 
     step: ``step(tokens, state) -> (log_probs, state)`` with ``tokens`` (M,) the previous
@@ -57,8 +58,9 @@ def beam_search(step: Callable, state, k: int, max_length: int, bos: int = 1, eo
         best = np.argsort(-cand, axis=1, kind="stable")[:, :k]  # (N, k)
         beam, token = best // V, best % V
         scores = np.take_along_axis(cand, best, axis=1)
-        history = np.concatenate([np.take_along_axis(history, beam[..., None], axis=1),
-                                  token[..., None]], axis=2)  # (N, k, t)
+        history = np.concatenate(
+            [np.take_along_axis(history, beam[..., None], axis=1), token[..., None]], axis=2
+        )  # (N, k, t)
         done = np.take_along_axis(done, beam, axis=1) | (token == eos)
         rows = (np.arange(N)[:, None] * k + beam).ravel()  # the parent of each new hypothesis
         state = _take(state, rows)

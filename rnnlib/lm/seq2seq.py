@@ -47,9 +47,9 @@ def lm_inputs_targets(seqs, bos: int = 1, eos: int = 2, pad: int = 0):
     targets = np.full((len(seqs), T), pad, np.int32)
     mask = np.zeros((len(seqs), T), bool)
     for n, s in enumerate(seqs):
-        inputs[n, :len(s) + 1] = [bos] + s
-        targets[n, :len(s) + 1] = s + [eos]
-        mask[n, :len(s) + 1] = True
+        inputs[n, : len(s) + 1] = [bos] + s
+        targets[n, : len(s) + 1] = s + [eos]
+        mask[n, : len(s) + 1] = True
     return inputs, targets, mask
 
 
@@ -63,8 +63,10 @@ def build_char_lm(V: int, units: int = 128, D: int = 32, lr: float = 3e-3):
     h = keras.layers.GRU(units, return_sequences=True, name="lm_gru")(e)  # (N, T, H)
     y = keras.layers.Dense(V, name="lm_logits")(h)  # (N, T, V)
     model = keras.Model(x, y, name="char_lm")
-    model.compile(keras.optimizers.Adam(lr, clipnorm=1.0),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        keras.optimizers.Adam(lr, clipnorm=1.0),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     return model
 
 
@@ -77,16 +79,18 @@ def char_lm_step(model):
     token = keras.Input((1,), dtype="int32")
     state = keras.Input((gru.units,))
     e = model.get_layer("lm_embedding")(token)
-    seq, new_state = keras.layers.GRU(gru.units, return_sequences=True, return_state=True,
-                                      name="lm_gru_step")(e, initial_state=state)
+    seq, new_state = keras.layers.GRU(
+        gru.units, return_sequences=True, return_state=True, name="lm_gru_step"
+    )(e, initial_state=state)
     logits = model.get_layer("lm_logits")(seq[:, 0])
     step = keras.Model([token, state], [logits, new_state])
     step.get_layer("lm_gru_step").set_weights(gru.get_weights())
     return step
 
 
-def build_date_translator(V_in: int, V_out: int, units: int = 64, attention: bool = True,
-                          D: int = 32, lr: float = 3e-3):
+def build_date_translator(
+    V_in: int, V_out: int, units: int = 64, attention: bool = True, D: int = 32, lr: float = 3e-3
+):
     """Encoder-decoder for strings -> ISO dates, trained with teacher forcing.
 
     Inputs ``[source (N, S), decoder_input (N, L)]`` ids (0 = padding), output logits
@@ -101,7 +105,8 @@ def build_date_translator(V_in: int, V_out: int, units: int = 64, attention: boo
     dec_in = keras.Input((None,), dtype="int32", name="decoder_input")
     e = keras.layers.Embedding(V_in, D, mask_zero=True, name="enc_embedding")(src)
     enc, fwd, bwd = keras.layers.Bidirectional(
-        keras.layers.GRU(units, return_sequences=True, return_state=True), name="encoder")(e)
+        keras.layers.GRU(units, return_sequences=True, return_state=True), name="encoder"
+    )(e)
     state = keras.layers.Concatenate(name="enc_state")([fwd, bwd])  # (N, 2 units)
     d = keras.layers.Embedding(V_out, D, name="dec_embedding")(dec_in)
     h = keras.layers.GRU(2 * units, return_sequences=True, name="decoder")(d, initial_state=state)
@@ -111,9 +116,11 @@ def build_date_translator(V_in: int, V_out: int, units: int = 64, attention: boo
         h = keras.layers.Concatenate(name="with_context")([h, context])
     y = keras.layers.Dense(V_out, name="logits")(h)
     model = keras.Model([src, dec_in], y, name="attention" if attention else "plain")
-    model.compile(keras.optimizers.Adam(lr, clipnorm=1.0),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model.compile(
+        keras.optimizers.Adam(lr, clipnorm=1.0),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     return model
 
 

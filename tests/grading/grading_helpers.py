@@ -23,9 +23,7 @@ def place_submission(
     """Write a submission as `nbgrader collect` leaves it: submitted/<student>/<assignment>/."""
     data = {f"{name}.ipynb": nbs.dumps(nb) for name, nb in notebooks.items()}
     data.update(files or {})
-    return intake.write(
-        Path(root) / "submitted", Submission(student, assignment, data), timestamp
-    )
+    return intake.write(Path(root) / "submitted", Submission(student, assignment, data), timestamp)
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:

@@ -23,10 +23,21 @@ def _master():
     nb = nbformat.v4.new_notebook(
         cells=[
             _cell("import math"),
-            _cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
-                  grade_id="f", solution=True, grade=False, locked=False),  # fmt: skip
-            _cell("assert f(1) == 2", grade_id="f__values", solution=False, grade=True,
-                  locked=True, points=2),  # fmt: skip
+            _cell(
+                "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+                grade_id="f",
+                solution=True,
+                grade=False,
+                locked=False,
+            ),  # fmt: skip
+            _cell(
+                "assert f(1) == 2",
+                grade_id="f__values",
+                solution=False,
+                grade=True,
+                locked=True,
+                points=2,
+            ),  # fmt: skip
             nbformat.v4.new_markdown_cell("Why?"),
         ]
     )

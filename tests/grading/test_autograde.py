@@ -399,8 +399,9 @@ def _hidden_lines(aid: str, path: Path) -> list[str]:
     """Distinctive lines of the hidden tests: long enough, and not shown in the release (not
     even as part of a longer visible line, such as `atol=0, rtol=0)` or a call's first line)."""
     release = nbs.read(ROOT / nbs.RELEASE_DIR / aid / path.name)
-    release_text = "\n".join(" ".join(ln.split()) for c in release.cells
-                             for ln in c.source.splitlines())
+    release_text = "\n".join(
+        " ".join(ln.split()) for c in release.cells for ln in c.source.splitlines()
+    )
     lines = []
     for cell in nbs.read(path).cells:
         for line in nbs.region_lines(cell.source, nbs.BEGIN_HIDDEN, nbs.END_HIDDEN):

@@ -175,22 +175,39 @@ def cases():
         "shipped-rnnlib": (release, _shipped_rnnlib(), "tampered", 0.0),
         "patch-checks": (_append(release, PATCH_CHECKS), {}, "tampered", 0.0),
         "default-capture": (
-            _append(solved, DEFAULT_CAPTURE, "rnn_step_forward"), {}, "ok",
+            _append(solved, DEFAULT_CAPTURE, "rnn_step_forward"),
+            {},
+            "ok",
             lambda r: r["ex:rnn_step_forward"] == "0",
         ),  # fmt: skip
         "gradebook-writer": (_append(release, GRADEBOOK), {}, "tampered", 0.0),
         "vandal": (_append(release, VANDAL), {}, "tampered", 0.0),
         "detached": (_append(solved, DETACHED), {}, "ok", FULL),
-        "ignores-sigint": (_append(solved, IGNORE_SIGINT, "embedding_forward"), {}, "timeout",
-                           lambda r: float(r["score"]) < FULL),  # fmt: skip
-        "exit-in-function": (_append(solved, EXIT_IN_FUNCTION, "rnn_forward"), {}, "crashed",
-                             lambda r: float(r["score"]) <= FULL - 4),  # fmt: skip
+        "ignores-sigint": (
+            _append(solved, IGNORE_SIGINT, "embedding_forward"),
+            {},
+            "timeout",
+            lambda r: float(r["score"]) < FULL,
+        ),  # fmt: skip
+        "exit-in-function": (
+            _append(solved, EXIT_IN_FUNCTION, "rnn_forward"),
+            {},
+            "crashed",
+            lambda r: float(r["score"]) <= FULL - 4,
+        ),  # fmt: skip
         "sys-exit": (_append(solved, "import sys\nsys.exit()"), {}, "ok", FULL),
-        "kills-kernel": (_append(solved, "import os, signal\nos.kill(os.getpid(), 9)",
-                                 "embedding_forward"), {}, "crashed",
-                         lambda r: float(r["score"]) <= FULL - 3),  # fmt: skip
-        "memory": (_append(solved, MEMORY, "embedding_forward"), {}, "memory",
-                   lambda r: float(r["score"]) <= FULL - 3),  # fmt: skip
+        "kills-kernel": (
+            _append(solved, "import os, signal\nos.kill(os.getpid(), 9)", "embedding_forward"),
+            {},
+            "crashed",
+            lambda r: float(r["score"]) <= FULL - 3,
+        ),  # fmt: skip
+        "memory": (
+            _append(solved, MEMORY, "embedding_forward"),
+            {},
+            "memory",
+            lambda r: float(r["score"]) <= FULL - 3,
+        ),  # fmt: skip
         "huge-output": (_append(solved, HUGE_OUTPUT), {}, "ok", FULL),
         "writes-files": (_append(solved, WRITES_FILES), {}, "ok", FULL),
         "deleted-test": (deleted, {}, "ok", FULL),
@@ -374,9 +391,7 @@ def test_check_full_marks_zero_and_names_the_failing_exercise(tmp_path):
     folder.mkdir()
     solved = fill_answers(release, master)
     wrong = copy.deepcopy(solved)
-    _answer(wrong, "embedding_forward").source = (
-        "def embedding_forward(x, W):\n    return W[x].T\n"
-    )
+    _answer(wrong, "embedding_forward").source = "def embedding_forward(x, W):\n    return W[x].T\n"
     runs = {}
     for label, nb in (("solution", solved), ("release", release), ("wrong", wrong)):
         path = folder / f"{AID}.ipynb"

@@ -73,8 +73,11 @@ def test_no_import_cycle_between_modules():
 def test_autograder_never_imports_rnnlib():
     """Does no autograder module import rnnlib, and does importing every one of them leave
     rnnlib out of sys.modules (the grader's process never runs the library it checks)?"""
-    importers = [n for n, p in _modules().items()
-                 if any(m == "rnnlib" or m.startswith("rnnlib.") for m in _imports(p, n))]
+    importers = [
+        n
+        for n, p in _modules().items()
+        if any(m == "rnnlib" or m.startswith("rnnlib.") for m in _imports(p, n))
+    ]
     assert not importers, f"modules importing rnnlib: {importers}"
     code = (
         "import importlib, json, sys\n"

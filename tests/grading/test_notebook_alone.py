@@ -33,8 +33,10 @@ def _with_artifacts() -> list[str]:
     return [
         aid
         for aid in nbs.assignments(ROOT)
-        if any(LOADS_ARTIFACTS.search(p.read_text(encoding="utf-8"))
-               for p in nbs.notebooks(ROOT, nbs.SOURCE_DIR, aid))
+        if any(
+            LOADS_ARTIFACTS.search(p.read_text(encoding="utf-8"))
+            for p in nbs.notebooks(ROOT, nbs.SOURCE_DIR, aid)
+        )
     ]
 
 
@@ -50,8 +52,9 @@ def test_notebook_alone_scores_all_but_the_long_trainings(aid, tmp_path):
     ng.run_nbgrader(root, "generate_assignment", aid, "--force")
     for source in nbs.notebooks(root, nbs.SOURCE_DIR, aid):
         release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / source.name)
-        place_submission(root, "alone", aid, {source.stem: fill_answers(release_nb,
-                                                                           nbs.read(source))})
+        place_submission(
+            root, "alone", aid, {source.stem: fill_answers(release_nb, nbs.read(source))}
+        )
     ng.run_nbgrader(root, "autograde", aid)
 
     unclear, missing = [], []
@@ -64,6 +67,8 @@ def test_notebook_alone_scores_all_but_the_long_trainings(aid, tmp_path):
         cell = next(c for c in nb.cells if nbs.grade_id(c) == score.grade_id)
         why = harness.error_summary(cell)
         (missing if NAMES_A_FILE.search(why) else unclear).append(f"{score.grade_id}: {why}")
-    assert not unclear, (f"{aid} submitted alone loses points without naming a missing file:\n  "
-                         + "\n  ".join(unclear))
+    assert not unclear, (
+        f"{aid} submitted alone loses points without naming a missing file:\n  "
+        + "\n  ".join(unclear)
+    )
     print(f"{aid}: cells that need the saved models: {missing or 'none'}")

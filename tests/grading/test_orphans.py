@@ -36,8 +36,9 @@ def _alive(pid: int) -> bool:
 
 
 def _child_after_killing_grader(mode: str) -> int:
-    grader = subprocess.Popen([sys.executable, "-c", GRADER, mode], stdout=subprocess.PIPE,
-                              text=True)
+    grader = subprocess.Popen(
+        [sys.executable, "-c", GRADER, mode], stdout=subprocess.PIPE, text=True
+    )
     child = int(grader.stdout.readline())
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # the wrapper has exec'd into sleep

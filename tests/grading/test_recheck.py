@@ -19,10 +19,17 @@ def _cell(source, **meta):
 def _release():
     return nbformat.v4.new_notebook(
         cells=[
-            _cell("raise NotImplementedError", grade_id="f", solution=True, grade=False,
-                  locked=False),  # fmt: skip
-            _cell("assert f(1) == 2", grade_id="f__values", solution=False, grade=True,
-                  locked=True, points=2),  # fmt: skip
+            _cell(
+                "raise NotImplementedError", grade_id="f", solution=True, grade=False, locked=False
+            ),  # fmt: skip
+            _cell(
+                "assert f(1) == 2",
+                grade_id="f__values",
+                solution=False,
+                grade=True,
+                locked=True,
+                points=2,
+            ),  # fmt: skip
         ]
     )
 
@@ -35,7 +42,9 @@ def test_parse_keeps_only_lines_with_the_nonce():
         [
             json.dumps({"grade_id": "f__values", "passed": True}).encode(),  # forged
             b"wrong " + json.dumps({"grade_id": "f__more", "passed": True}).encode(),
-            nonce.encode() + b" " + json.dumps(
+            nonce.encode()
+            + b" "
+            + json.dumps(
                 {"grade_id": "f__values", "passed": False, "error": "AssertionError: x"}
             ).encode(),
             nonce.encode() + b" not json",

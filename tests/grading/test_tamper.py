@@ -19,10 +19,17 @@ def _cell(source, **meta):
 def _release():
     return nbformat.v4.new_notebook(
         cells=[
-            _cell("raise NotImplementedError", grade_id="f", solution=True, grade=False,
-                  locked=False),  # fmt: skip
-            _cell("assert f(1) == 2", grade_id="f__values", solution=False, grade=True,
-                  locked=True, points=2),  # fmt: skip
+            _cell(
+                "raise NotImplementedError", grade_id="f", solution=True, grade=False, locked=False
+            ),  # fmt: skip
+            _cell(
+                "assert f(1) == 2",
+                grade_id="f__values",
+                solution=False,
+                grade=True,
+                locked=True,
+                points=2,
+            ),  # fmt: skip
         ]
     )
 
@@ -42,8 +49,9 @@ def test_tamper_report_lists_edited_deleted_and_flipped_cells_for_review():
     assert "nb: f: 2 copies" in text
     assert not found.serious
     deleted = nbformat.v4.new_notebook(cells=[release.cells[0]])
-    assert "f__values: test cell deleted" in "\n".join(tamper.compare_cells(release, deleted,
-                                                                            "nb").review)
+    assert "f__values: test cell deleted" in "\n".join(
+        tamper.compare_cells(release, deleted, "nb").review
+    )
 
 
 def test_tamper_report_flags_kernel_hooks_and_shipped_packages():

@@ -20,12 +20,15 @@ def test_synthesize_gives_16_bit_pcm_at_22050_hz():
 
 
 def _three_words_in_a_fresh_process():
-    code = ("import hashlib; from rnnlib.audio import espeak; h = hashlib.sha1()\n"
-            "for w in ('three', 'seven', 'three'):\n"
-            "    h.update(espeak.synthesize(w, 'en+m3').tobytes())\n"
-            "print(h.hexdigest())")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
+    code = (
+        "import hashlib; from rnnlib.audio import espeak; h = hashlib.sha1()\n"
+        "for w in ('three', 'seven', 'three'):\n"
+        "    h.update(espeak.synthesize(w, 'en+m3').tobytes())\n"
+        "print(h.hexdigest())"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 def test_a_fresh_process_gives_the_same_samples():

@@ -35,8 +35,10 @@ def test_mel_filterbank_equals_tf_signal():
     """Is mel_filterbank tf.signal.linear_to_mel_weight_matrix's (HTK mel, no DC weight)?"""
     import tensorflow as tf
 
-    for n_mels, n_fft, sr, lo, hi in ((40, 512, 16000, 20.0, 7600.0),
-                                      (13, 256, 8000, 125.0, 3800.0)):
+    for n_mels, n_fft, sr, lo, hi in (
+        (40, 512, 16000, 20.0, 7600.0),
+        (13, 256, 8000, 125.0, 3800.0),
+    ):
         expected = tf.signal.linear_to_mel_weight_matrix(n_mels, n_fft // 2 + 1, sr, lo, hi)
         got = F.mel_filterbank(n_mels, n_fft // 2 + 1, sr, lo, hi)
         np.testing.assert_allclose(got, expected.numpy(), atol=2e-5)

@@ -16,9 +16,16 @@ def test_english_alone_reads_english_only():
 
 def test_babel_names_make_it_multilingual():
     """Fed Babel's names, does it read dates of every course language, day first?"""
-    texts = ["jeudi 7 mars 2024", "Donnerstag, 7. März 2024", "7 de marzo de 2024",
-             "giovedì 7 marzo 2024", "do 7 mrt 2024", "quinta-feira, 7 de março de 2024",
-             "07/03/2024", "7.3.2024"]
+    texts = [
+        "jeudi 7 mars 2024",
+        "Donnerstag, 7. März 2024",
+        "7 de marzo de 2024",
+        "giovedì 7 marzo 2024",
+        "do 7 mrt 2024",
+        "quinta-feira, 7 de março de 2024",
+        "07/03/2024",
+        "7.3.2024",
+    ]
     got = date_rules.parse_dates(texts, ["de", "en", "es", "fr", "it", "nl", "pt"])
     assert got == ["2024-03-07"] * len(texts)
 

@@ -83,7 +83,7 @@ def test_streams_have_frame_labels_at_the_word_ends(cache):
         expected = np.zeros_like(labels)
         for k, first, end in events:
             assert first < end
-            expected[end:end + keywords.LABEL_FRAMES] = k + 1
+            expected[end : end + keywords.LABEL_FRAMES] = k + 1
         np.testing.assert_array_equal(labels, expected)
     assert sum(len(e) for e in streams.events) >= 2
     again = keywords.load_keyword_streams(["en+m1", "en-us+f2"], n_streams=3, seconds=4.0)

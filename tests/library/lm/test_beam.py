@@ -31,7 +31,7 @@ def _best_by_enumeration(table, src, L, V, eos=2, pad=0):
             prev = tok
             if tok == eos:
                 break
-        if len(seq_out) < L and any(seq[len(seq_out):]):  # count each ended sequence once
+        if len(seq_out) < L and any(seq[len(seq_out) :]):  # count each ended sequence once
             continue
         if score > best + 1e-12:
             best, best_seq = score, seq_out
@@ -50,7 +50,7 @@ def test_width_one_is_greedy_decoding():
         out.append(nxt)
         done |= nxt == 2
         prev = nxt
-    np.testing.assert_array_equal(tokens, np.stack(out, 1)[:, :tokens.shape[1]])
+    np.testing.assert_array_equal(tokens, np.stack(out, 1)[:, : tokens.shape[1]])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -59,11 +59,11 @@ def test_a_wide_beam_finds_the_best_sequence(seed):
     V, L = 4, 4
     step, table = _table_model(seed, V, L)
     src = np.array([0, 1, 2])
-    tokens, scores = lm.beam_search(step, (src, np.zeros(3, np.int64)), k=V ** 2, max_length=L)
+    tokens, scores = lm.beam_search(step, (src, np.zeros(3, np.int64)), k=V**2, max_length=L)
     for n in range(3):
         best, seq = _best_by_enumeration(table, n, L, V)
         assert scores[n] == pytest.approx(best)
-        assert list(tokens[n, :len(seq)]) == seq and not tokens[n, len(seq):].any()
+        assert list(tokens[n, : len(seq)]) == seq and not tokens[n, len(seq) :].any()
 
 
 def test_wider_beams_never_score_lower():
@@ -78,6 +78,7 @@ def test_wider_beams_never_score_lower():
 
 def test_state_as_array_and_bad_width():
     """Does a plain array state work, and is k = 0 refused?"""
+
     def step(tokens, state):  # always prefers token 3, then EOS
         logp = np.full((len(tokens), 4), -5.0)
         logp[:, 3] = np.where(state[:, 0] == 0, -0.1, -9)

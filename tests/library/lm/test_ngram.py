@@ -106,10 +106,12 @@ def test_kneser_ney_is_nltks(n):
     V = len(ref.vocab)
     assert V == len(chars) + 1
     model = ngram.KneserNey(n, V, 0.7, uniform=False).fit(np.array([ids[c] for c in text]))
-    got = model.log_probs(np.array([ids[c] for c in test[n - 1:]]),
-                          context=np.array([ids[c] for c in test[:n - 1]]))
-    expected = [np.log(ref.score(test[t], list(test[t - n + 1:t])))
-                for t in range(n - 1, len(test))]
+    got = model.log_probs(
+        np.array([ids[c] for c in test[n - 1 :]]), context=np.array([ids[c] for c in test[: n - 1]])
+    )
+    expected = [
+        np.log(ref.score(test[t], list(test[t - n + 1 : t]))) for t in range(n - 1, len(test))
+    ]
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 

@@ -52,7 +52,7 @@ def test_translator_step_model_equals_teacher_forcing(attention):
     enc, s = (np.asarray(a) for a in encode(x))
     logits = []
     for t in range(3):
-        lg, s, w = step([d[:, t:t + 1], s, enc, x])
+        lg, s, w = step([d[:, t : t + 1], s, enc, x])
         s = np.asarray(s)
         logits.append(np.asarray(lg))
     np.testing.assert_allclose(np.stack(logits, 1), full, atol=1e-5)
@@ -72,7 +72,7 @@ def test_char_lm_step_equals_the_sequence_model():
     s = np.zeros((2, 6), "float32")
     out = []
     for t in range(4):
-        lg, s = step([x[:, t:t + 1], s])
+        lg, s = step([x[:, t : t + 1], s])
         s = np.asarray(s)
         out.append(np.asarray(lg))
     np.testing.assert_allclose(np.stack(out, 1), full, atol=1e-5)
