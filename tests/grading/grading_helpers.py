@@ -31,3 +31,30 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return time.perf_counter() - start, result
+
+
+def nb_cell(source: str, **meta) -> nbformat.NotebookNode:
+    """A code cell, with nbgrader metadata when ``meta`` is given (schema version 3)."""
+    cell = nbformat.v4.new_code_cell(source)
+    if meta:
+        cell.metadata["nbgrader"] = {"schema_version": 3, **meta}
+    return cell
+
+
+def one_exercise_release() -> nbformat.NotebookNode:
+    """A release notebook with one answer cell ``f`` and its 2-point test ``f__values``."""
+    return nbformat.v4.new_notebook(
+        cells=[
+            nb_cell(
+                "raise NotImplementedError", grade_id="f", solution=True, grade=False, locked=False
+            ),
+            nb_cell(
+                "assert f(1) == 2",
+                grade_id="f__values",
+                solution=False,
+                grade=True,
+                locked=True,
+                points=2,
+            ),
+        ]
+    )

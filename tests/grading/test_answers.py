@@ -6,31 +6,25 @@ import copy
 
 import nbformat
 import pytest
+from grading_helpers import nb_cell
 
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers, splice, student_answers
 from autograder.grading import recheck
 
 
-def _cell(source, **meta):
-    c = nbformat.v4.new_code_cell(source)
-    if meta:
-        c.metadata["nbgrader"] = {"schema_version": 3, **meta}
-    return c
-
-
 def _master():
     nb = nbformat.v4.new_notebook(
         cells=[
-            _cell("import math"),
-            _cell(
+            nb_cell("import math"),
+            nb_cell(
                 "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
                 grade_id="f",
                 solution=True,
                 grade=False,
                 locked=False,
             ),  # fmt: skip
-            _cell(
+            nb_cell(
                 "assert f(1) == 2",
                 grade_id="f__values",
                 solution=False,
@@ -60,12 +54,12 @@ def _student(*extra_before_answer, after_answer=()):
     nb.cells[1].source = "def f(x):\n    return twice(x)"
     nb.cells[3].source = "Because."
     for k, source in enumerate(extra_before_answer):
-        cell = _cell(source)
+        cell = nb_cell(source)
         cell.id = f"mine-{k}"
         nb.cells.insert(1 + k, cell)
     index = next(i for i, c in enumerate(nb.cells) if nbs.grade_id(c) == "f") + 1
     for k, source in enumerate(after_answer):
-        cell = _cell(source)
+        cell = nb_cell(source)
         cell.id = f"after-{k}"
         nb.cells.insert(index + k, cell)
     return nb

@@ -4,34 +4,9 @@ from __future__ import annotations
 
 import json
 
-import nbformat
+from grading_helpers import nb_cell, one_exercise_release
 
 from autograder.grading import recheck
-
-
-def _cell(source, **meta):
-    c = nbformat.v4.new_code_cell(source)
-    if meta:
-        c.metadata["nbgrader"] = {"schema_version": 3, **meta}
-    return c
-
-
-def _release():
-    return nbformat.v4.new_notebook(
-        cells=[
-            _cell(
-                "raise NotImplementedError", grade_id="f", solution=True, grade=False, locked=False
-            ),  # fmt: skip
-            _cell(
-                "assert f(1) == 2",
-                grade_id="f__values",
-                solution=False,
-                grade=True,
-                locked=True,
-                points=2,
-            ),  # fmt: skip
-        ]
-    )
 
 
 def test_parse_keeps_only_lines_with_the_nonce():
@@ -61,13 +36,13 @@ def test_parse_keeps_only_lines_with_the_nonce():
 def test_program_takes_the_student_answer_and_stops_at_the_last_test():
     """Does the re-check run the master's cells with the student's answer in place, and skip
     what follows the last test (a demo there scores nothing, and only costs time)?"""
-    master = _release()
+    master = one_exercise_release()
     master.cells[0].source = "def f(x):\n    return 2 * x"
-    master.cells.insert(0, _cell("import math"))
-    master.cells.append(_cell("print('a demo after the last test')"))
-    student = _release()
+    master.cells.insert(0, nb_cell("import math"))
+    master.cells.append(nb_cell("print('a demo after the last test')"))
+    student = one_exercise_release()
     student.cells[0].source = "def f(x):\n    return x + 1"
-    cells, notes = recheck.build_program(master, _release(), student)
+    cells, notes = recheck.build_program(master, one_exercise_release(), student)
     assert [(c.kind, c.grade_id) for c in cells] == [
         ("code", None), ("answer", "f"), ("test", "f__values")]  # fmt: skip
     assert "return x + 1" in cells[1].source and "2 * x" not in cells[1].source

@@ -5,39 +5,15 @@ from __future__ import annotations
 import json
 
 import nbformat
+from grading_helpers import one_exercise_release
 
 from autograder.grading import tamper
-
-
-def _cell(source, **meta):
-    c = nbformat.v4.new_code_cell(source)
-    if meta:
-        c.metadata["nbgrader"] = {"schema_version": 3, **meta}
-    return c
-
-
-def _release():
-    return nbformat.v4.new_notebook(
-        cells=[
-            _cell(
-                "raise NotImplementedError", grade_id="f", solution=True, grade=False, locked=False
-            ),  # fmt: skip
-            _cell(
-                "assert f(1) == 2",
-                grade_id="f__values",
-                solution=False,
-                grade=True,
-                locked=True,
-                points=2,
-            ),  # fmt: skip
-        ]
-    )
 
 
 def test_tamper_report_lists_edited_deleted_and_flipped_cells_for_review():
     """Are an edited test, a flipped `grade` flag and a duplicated cell listed for review,
     without making the submission `tampered`?"""
-    release = _release()
+    release = one_exercise_release()
     sub = nbformat.from_dict(json.loads(json.dumps(release)))
     sub.cells[1].source = "assert True"
     sub.cells[1].metadata.nbgrader["grade"] = False
@@ -56,7 +32,7 @@ def test_tamper_report_lists_edited_deleted_and_flipped_cells_for_review():
 
 def test_tamper_report_flags_kernel_hooks_and_shipped_packages():
     """Are an input transformer in an answer and a shipped `rnnlib/` serious findings?"""
-    release = _release()
+    release = one_exercise_release()
     sub = nbformat.from_dict(json.loads(json.dumps(release)))
     sub.cells[0].source = "get_ipython().input_transformers_post.append(print)"
     assert tamper.compare_cells(release, sub, "nb").serious
