@@ -43,16 +43,30 @@ def results(aid: str, n: int) -> list[tuple[GradeResult, Submission]]:
             if nbs.is_test(cell):
                 pts = float(nbs.nbgrader_meta(cell).get("points", 0) or 0)
                 tests.append(
-                    {"grade_id": nbs.grade_id(cell), "notebook": path.stem, "max_score": pts,
-                     "kernel": pts, "counted": pts, "error": ""}
-                )  # fmt: skip
+                    {
+                        "grade_id": nbs.grade_id(cell),
+                        "notebook": path.stem,
+                        "max_score": pts,
+                        "kernel": pts,
+                        "counted": pts,
+                        "error": "",
+                    }
+                )
     top = sum(t["max_score"] for t in tests)
     out = []
     for k in range(n):
         student = f"s{k:03d}"
-        result = GradeResult(student=student, assignment=aid, status="ok", reason="",
-                             score=top, max_score=top, kernel_score=top, manual_pending=0.0,
-                             tests=tests)  # fmt: skip
+        result = GradeResult(
+            student=student,
+            assignment=aid,
+            status="ok",
+            reason="",
+            score=top,
+            max_score=top,
+            kernel_score=top,
+            manual_pending=0.0,
+            tests=tests,
+        )
         out.append((result, Submission(student, aid, {})))
     return out
 
@@ -66,8 +80,10 @@ def time_writes(root: Path, db_url: str, rows) -> dict:
             start = time.perf_counter()
             writer.record(root, result, sub, db_url)
             times.append(time.perf_counter() - start)
-        out[phase] = {"median_s": round(statistics.median(times), 4),
-                      "total_s": round(sum(times), 2)}  # fmt: skip
+        out[phase] = {
+            "median_s": round(statistics.median(times), 4),
+            "total_s": round(sum(times), 2),
+        }
     return out
 
 
@@ -119,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     m = report["machine"]
-    print(f"Gradebook writes, {args.students} x `{aid}`; {m['cpu']}, {m['logical_cores']} cores, "
-          f"load {m['load_average_1min']}")  # fmt: skip
+    print(
+        f"Gradebook writes, {args.students} x `{aid}`; {m['cpu']}, {m['logical_cores']} cores, "
+        f"load {m['load_average_1min']}"
+    )
     print()
     print("| gradebook | first grading, per submission | re-grade, per submission |")
     print("|---|---|---|")
@@ -128,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         if "skipped" in r:
             print(f"| {name} | skipped: {r['skipped']} | |")
         else:
-            print(f"| {name} | {r['first']['median_s'] * 1000:.0f} ms | "
-                  f"{r['regrade']['median_s'] * 1000:.0f} ms |")  # fmt: skip
+            print(
+                f"| {name} | {r['first']['median_s'] * 1000:.0f} ms | "
+                f"{r['regrade']['median_s'] * 1000:.0f} ms |"
+            )
     return 0
 
 

@@ -111,11 +111,13 @@ def main(argv: list[str] | None = None) -> int:
         report["assignment"], report["students"] = aid, args.students
     report.setdefault("assignment", aid)
     report.setdefault("students", args.students)
-    report.update({
-        "benchmark": "batch grading: plain nbgrader autograde vs rnn-course grade",
-        "machine": machine(),
-        "sandbox": available()[0],
-    })  # fmt: skip
+    report.update(
+        {
+            "benchmark": "batch grading: plain nbgrader autograde vs rnn-course grade",
+            "machine": machine(),
+            "sandbox": available()[0],
+        }
+    )
     report.setdefault("dates", {})
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with tempfile.TemporaryDirectory(prefix="rnn-bench-grade-") as tmp:
@@ -143,9 +145,16 @@ def main(argv: list[str] | None = None) -> int:
 
             from autograder.grading import executors
 
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                              host="127.0.0.1", dashboard_address=None) as cluster, \
-                    Client(cluster, set_as_default=False) as client:  # fmt: skip
+            with (
+                LocalCluster(
+                    n_workers=2,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster, set_as_default=False) as client,
+            ):
                 root = course_root(tmp, "grade-dask")
                 start = time.perf_counter()
                 with executors.dask_executor(client=client) as pool:
@@ -158,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
             one = next(iter(subs.values()))
             warm_server()  # the zygote's one-off start is not a submission's cost
             times = {}
-            for kind, isolate, warm in (("not_isolated", False, False), ("cold", True, False),
-                                        ("warm", True, True)):  # fmt: skip
+            for kind, isolate, warm in (
+                ("not_isolated", False, False),
+                ("cold", True, False),
+                ("warm", True, True),
+            ):
                 start = time.perf_counter()
                 task = GradeTask(one, aid, str(template), Limits(), isolate, warm)
                 grade_submission(task)
@@ -176,9 +188,11 @@ def main(argv: list[str] | None = None) -> int:
                     root, a, {"full": Submission("full", a, files)}, workers=1, progress=False
                 )
                 report["full_course"][a] = {
-                    "seconds": round(time.perf_counter() - start, 1), "status": result.status,
-                    "score": result.score, "max_score": result.max_score,
-                }  # fmt: skip
+                    "seconds": round(time.perf_counter() - start, 1),
+                    "status": result.status,
+                    "score": result.score,
+                    "max_score": result.max_score,
+                }
                 print(f"full course, {a}: {report['full_course'][a]}", file=sys.stderr)
             report["full_course_s"] = round(
                 sum(r["seconds"] for r in report["full_course"].values()), 1
@@ -193,8 +207,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_table(report: dict) -> None:
     m, n = report["machine"], report["students"]
-    print(f"Batch grading, {n} x `{report['assignment']}`; {m['cpu']}, "
-          f"{m['logical_cores']} cores, load {m['load_average_1min']}")  # fmt: skip
+    print(
+        f"Batch grading, {n} x `{report['assignment']}`; {m['cpu']}, "
+        f"{m['logical_cores']} cores, load {m['load_average_1min']}"
+    )
     print()
     print("| grader | wall | per submission | speed-up over nbgrader |")
     print("|---|---|---|---|")
@@ -209,12 +225,16 @@ def print_table(report: dict) -> None:
         d, local = report["dask_s"], report.get("grade_s", {}).get("2")
         extra = f"{(d - local) / n:+.1f} s" if local else "n/a"
         ratio = f"{base / d:.2f}x" if base else "n/a"
-        print(f"| `rnn-course grade --dask` (LocalCluster, 2 workers) | {d:.0f} s | "
-              f"{d / n:.1f} s ({extra} against 2 local workers) | {ratio} |")  # fmt: skip
+        print(
+            f"| `rnn-course grade --dask` (LocalCluster, 2 workers) | {d:.0f} s | "
+            f"{d / n:.1f} s ({extra} against 2 local workers) | {ratio} |"
+        )
     if "one_submission_s" in report:
         o = report["one_submission_s"]
-        print(f"\nOne submission: {o['warm']} s in warm sandboxes, {o['cold']} s in cold ones, "
-              f"{o['not_isolated']} s without a sandbox.")  # fmt: skip
+        print(
+            f"\nOne submission: {o['warm']} s in warm sandboxes, {o['cold']} s in cold ones, "
+            f"{o['not_isolated']} s without a sandbox."
+        )
     if "full_course" in report:
         print(f"\nOne full-course submission: {report['full_course_s']} s (target 90 s)")
         for a, r in report["full_course"].items():

@@ -161,27 +161,58 @@ def private_server() -> Iterator[Server]:
             os.chown(folder, user.pw_uid, user.pw_gid)
         prefix = _run_as()
         _check(
-            [*prefix, str(bins / "initdb"), "-D", str(server.data), "-U", SUPERUSER,
-             "--auth=trust", "--encoding=UTF8", "--no-sync"],
+            [
+                *prefix,
+                str(bins / "initdb"),
+                "-D",
+                str(server.data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync",
+            ],
             "initdb",
-        )  # fmt: skip
+        )
         options = f"-c listen_addresses='' -k {folder} {FAST}"
         _check(
-            [*prefix, str(bins / "pg_ctl"), "-D", str(server.data), "-o", options,
-             "-l", str(folder / "server.log"), "-w", "-t", "60", "start"],
+            [
+                *prefix,
+                str(bins / "pg_ctl"),
+                "-D",
+                str(server.data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
             "pg_ctl start",
             server,
-        )  # fmt: skip
+        )
         started = True
         yield server
     finally:
         try:
             if started:
                 _check(
-                    [*_run_as(), str(bins / "pg_ctl"), "-D", str(server.data), "-m", "fast",
-                     "-w", "-t", "60", "stop"],
+                    [
+                        *_run_as(),
+                        str(bins / "pg_ctl"),
+                        "-D",
+                        str(server.data),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        "60",
+                        "stop",
+                    ],
                     "pg_ctl stop",
                     server,
-                )  # fmt: skip
+                )
         finally:
             shutil.rmtree(folder, ignore_errors=True)

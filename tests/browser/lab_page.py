@@ -21,9 +21,12 @@ STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]
 
 
 def wait_for(
-    condition: Callable[[], object], timeout: float, what: str,
-    describe: Callable[[], str] | None = None, poll: float = 0.25,
-):  # fmt: skip
+    condition: Callable[[], object],
+    timeout: float,
+    what: str,
+    describe: Callable[[], str] | None = None,
+    poll: float = 0.25,
+):
     """Poll `condition` until it returns something truthy; its value is returned."""
     deadline = time.monotonic() + timeout
     while True:
@@ -48,9 +51,11 @@ def open_notebook(page: Page, server: LabServer, path: str, timeout: float = 120
         return server.kernel_states().get(path)
 
     wait_for(
-        lambda: kernel_state() == "idle", timeout, f"the kernel of {path} to start",
+        lambda: kernel_state() == "idle",
+        timeout,
+        f"the kernel of {path} to start",
         lambda: f"kernel state {kernel_state()!r}; server log:\n{server.log_tail(15)}",
-    )  # fmt: skip
+    )
     return notebook
 
 
@@ -73,9 +78,11 @@ def run_all(page: Page, server: LabServer, notebook: Locator, path: str, timeout
     click_menu(page, "Run", "Run All Cells")
     # The first prompt turns from "[ ]:" into "[*]:" and then "[1]:".
     wait_for(
-        lambda: any(re.search(r"\[(\*|\d+)\]", p) for p in prompts(notebook)), 30,
-        "Run All Cells to start executing", lambda: f"prompts: {prompts(notebook)[:5]}",
-    )  # fmt: skip
+        lambda: any(re.search(r"\[(\*|\d+)\]", p) for p in prompts(notebook)),
+        30,
+        "Run All Cells to start executing",
+        lambda: f"prompts: {prompts(notebook)[:5]}",
+    )
 
     def settled():
         busy = [p for p in prompts(notebook) if "*" in p]
@@ -116,10 +123,13 @@ def save(page: Page, notebook: Locator) -> None:
     notebook.locator(".jp-Cell").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
     wait_for(
-        lambda: page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty").count() == 0
-        and page.locator(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty").count() == 0,
-        30, "the notebook to be saved",
-    )  # fmt: skip
+        lambda: (
+            page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty").count() == 0
+            and page.locator(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty").count() == 0
+        ),
+        30,
+        "the notebook to be saved",
+    )
 
 
 @dataclass(frozen=True)
@@ -173,9 +183,10 @@ def move_widget(widget: Locator, spec: WidgetSpec, timeout: float) -> tuple[str,
         handle.press(spec.key)
     wait_for(
         lambda: (s := widget_signature(widget, spec)) != before and s,
-        timeout, f"the widget's output to change after pressing {spec.key} on {spec.handle}",
+        timeout,
+        f"the widget's output to change after pressing {spec.key} on {spec.handle}",
         lambda: f"output still {before[:120]!r}",
-    )  # fmt: skip
+    )
 
     def settled():  # an Output widget may clear first, then show the new figure
         first = widget_signature(widget, spec)

@@ -83,9 +83,10 @@ class LabServer:
         """Shut every kernel down (frees the CPU between steps; the server keeps running)."""
         for kernel in self.api("api/kernels"):
             request = urllib.request.Request(
-                self.url(f"api/kernels/{kernel['id']}"), method="DELETE",
+                self.url(f"api/kernels/{kernel['id']}"),
+                method="DELETE",
                 headers={"Authorization": f"token {self.token}"},
-            )  # fmt: skip
+            )
             with contextlib.suppress(urllib.error.URLError, OSError):
                 urllib.request.urlopen(request, timeout=30).close()
 
@@ -172,7 +173,9 @@ def start_lab(root: Path, home: Path, log_path: Path, timeout: float = 180) -> L
     write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     port, token = free_port(), secrets.token_hex(16)
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
@@ -181,15 +184,21 @@ def start_lab(root: Path, home: Path, log_path: Path, timeout: float = 180) -> L
         f"--ServerApp.root_dir={root}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers and this machine run as root
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")  # noqa: SIM115 - the server writes it until stop()
     process = subprocess.Popen(
-        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_terminate_with_parent(),
-    )  # fmt: skip
+        command,
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_terminate_with_parent(),
+    )
     log.close()  # the child holds its own descriptor
     server = LabServer(root, port, token, process, log_path, env)
     try:

@@ -62,10 +62,15 @@ ARTIFACTS = REPO / "test-artifacts" / "browser"
 README_SCREENSHOT = REPO / "docs" / "img" / "notebook-widget.png"
 # Debian's flags for a headless Chromium on a closed network (see tools/ensure-chromium.sh).
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
-]  # fmt: skip
+]
 VIEWPORT = {"width": 1280, "height": 900}
 RUN_ALL_TIMEOUT = 420  # s: a notebook's 120 s budget, on a busy 2-core machine, plus the browser
 WIDGET_TIMEOUT = 90  # s: one redraw of a matplotlib figure by the kernel
@@ -196,8 +201,12 @@ def exchange(lab_root, lab_home) -> Path:
     for assignment in ASSIGNMENTS:
         done = subprocess.run(
             [sys.executable, "-m", "nbgrader", "release_assignment", assignment],
-            cwd=lab_root, env=env, capture_output=True, text=True, timeout=180,
-        )  # fmt: skip
+            cwd=lab_root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, (
             f"nbgrader release_assignment {assignment} failed:\n{done.stdout}\n{done.stderr}"
         )
@@ -337,8 +346,10 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
             unchanged = f"{case.finished}: moving {name} changed its text but not its plot"
             wait_for(
                 partial(images_other_than, widget, spec, plots_before),
-                60, f"the redrawn {name} figure", lambda why=unchanged: why,
-            )  # fmt: skip
+                60,
+                f"the redrawn {name} figure",
+                lambda why=unchanged: why,
+            )
             path = shots.take(f"4.{k}-{name}-after", cell)
             if name == README_WIDGET:
                 readme_png(path, artifacts / "readme-notebook-widget.png")
