@@ -13,10 +13,15 @@ does not get probability 0 (an infinite loss):
 Losses are in nats per symbol, the unit of the course. Counting uses integer codes of the
 n-grams (base V), ``np.unique`` and ``np.searchsorted``: no Python loop over the text.
 Introduced in notebook 04 (BPTT), used again in 07 and 09.
+
+:class:`NGramSampler` (notebook 03) is the unsmoothed model for generation: it draws whole
+strings from the raw counts, so it can only produce transitions it has seen, which is what
+03's table of balanced brackets measures; the smoothed models above score text.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -259,3 +264,42 @@ def fit_kneser_ney_sequences(
     model = KneserNey(n, V, best).fit(ids)
     model.val_losses = losses
     return model
+
+
+class NGramSampler:
+    """An n-gram generator over characters, with counts from training strings.
+
+    Each string is framed as ``"^" * (n - 1) + text + "$"``; the next character is drawn
+    from the counts of what followed the last ``n - 1`` characters in training. The table
+    has up to ``(|V| + 1) ** (n - 1)`` contexts: the cost an RNN's fixed-size state avoids.
+    """
+
+    def __init__(self, n: int):
+        if int(n) < 1:
+            raise ValueError(f"NGramSampler: n should be >= 1, got {n}")
+        self.n = int(n)
+        self.table: dict[str, Counter] = defaultdict(Counter)
+
+    def fit(self, texts) -> NGramSampler:
+        k = self.n - 1
+        for text in texts:
+            framed = "^" * k + text + "$"
+            for i in range(k, len(framed)):
+                self.table[framed[i - k : i]][framed[i]] += 1
+        return self
+
+    def generate(self, count: int, rng, max_length: int = 40) -> list[str]:
+        """``count`` strings, each cut at ``max_length`` characters if no "$" came."""
+        out = []
+        k = self.n - 1
+        for _ in range(int(count)):
+            text = "^" * k
+            while len(text) - k < max_length:
+                options = self.table[text[len(text) - k :]]
+                chars, counts = list(options), np.array(list(options.values()), float)
+                ch = chars[rng.choice(len(chars), p=counts / counts.sum())]
+                if ch == "$":
+                    break
+                text += ch
+            out.append(text[k:])
+        return out

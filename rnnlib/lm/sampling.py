@@ -1,4 +1,4 @@
-"""Generating sequences: temperature sampling, greedy decoding, a small n-gram sampler.
+"""Generating sequences: temperature sampling, greedy decoding.
 
 A sequence model factorises a sequence's probability into next-step probabilities,
 ``p(x_1 .. x_T) = prod_t p(x_t | x_1 .. x_{t-1})``; generating means drawing ``x_t`` from
@@ -7,8 +7,6 @@ Introduced in notebook 03 (topologies); used again in 07 (names) and 09 (chorale
 """
 
 from __future__ import annotations
-
-from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -83,42 +81,3 @@ def greedy_decode(model, source, max_length: int, bos: int = 1, eos: int = 2, pa
         if done.all():
             break
     return np.stack(out, axis=1) if out else np.zeros((N, 0), np.int64)
-
-
-class NGramSampler:
-    """An n-gram generator over characters, with counts from training strings.
-
-    Each string is framed as ``"^" * (n - 1) + text + "$"``; the next character is drawn
-    from the counts of what followed the last ``n - 1`` characters in training. The table
-    has up to ``(|V| + 1) ** (n - 1)`` contexts: the cost an RNN's fixed-size state avoids.
-    """
-
-    def __init__(self, n: int):
-        if int(n) < 1:
-            raise ValueError(f"NGramSampler: n should be >= 1, got {n}")
-        self.n = int(n)
-        self.table: dict[str, Counter] = defaultdict(Counter)
-
-    def fit(self, texts) -> NGramSampler:
-        k = self.n - 1
-        for text in texts:
-            framed = "^" * k + text + "$"
-            for i in range(k, len(framed)):
-                self.table[framed[i - k : i]][framed[i]] += 1
-        return self
-
-    def generate(self, count: int, rng, max_length: int = 40) -> list[str]:
-        """``count`` strings, each cut at ``max_length`` characters if no "$" came."""
-        out = []
-        k = self.n - 1
-        for _ in range(int(count)):
-            text = "^" * k
-            while len(text) - k < max_length:
-                options = self.table[text[len(text) - k :]]
-                chars, counts = list(options), np.array(list(options.values()), float)
-                ch = chars[rng.choice(len(chars), p=counts / counts.sum())]
-                if ch == "$":
-                    break
-                text += ch
-            out.append(text[k:])
-        return out

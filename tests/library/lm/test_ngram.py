@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import rnnlib as rl
 from rnnlib.lm import ngram
 
 
@@ -150,3 +151,12 @@ def test_sequence_kneser_ney_scores_each_sequence_alone():
     parts = [ngram.sequence_loss(model, [s], 0) for s in held]
     weights = [len(s) + 1 for s in held]
     assert whole == pytest.approx(np.average(parts, weights=weights))
+
+
+def test_ngram_sampler_reproduces_its_training_strings_when_they_are_unambiguous():
+    """With one training string, does a bigram sampler generate exactly it?"""
+    rng = np.random.default_rng(0)
+    gen = ngram.NGramSampler(3).fit(["abc"]).generate(5, rng)
+    assert gen == ["abc"] * 5
+    table = ngram.NGramSampler(3).fit(rl.datasets.balanced_brackets(200)).table
+    assert set(table) <= {"^^", "^(", "((", "()", ")(", "))"}
