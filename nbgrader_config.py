@@ -21,15 +21,16 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from autograder.execute import (
+from autograder.engine.feedback import HideTestTracebacks
+from autograder.engine.gradebook import COURSE_ID
+from autograder.engine.kernel import (
     CELL_TIMEOUT,
     KERNEL_SHUTDOWN,
     STARTUP_TIMEOUT,
     SlicedPollKernelClient,
     quiet_environment,
 )
-from autograder.feedback import HideTestTracebacks
-from autograder.sanitize import OverwriteCellsSafely
+from autograder.engine.sanitize import OverwriteCellsSafely
 
 c = get_config()  # noqa: F821 (injected by traitlets when it runs this file)
 
@@ -43,7 +44,7 @@ if _bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_bin, os.environ.get("PATH", "")])
 
 ## The course: its root is this file's folder, whatever the working directory.
-c.CourseDirectory.course_id = "rnn-course"
+c.CourseDirectory.course_id = COURSE_ID  # "rnn-course"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "course"
@@ -58,19 +59,19 @@ c.CourseDirectory.ignore = [
 ]
 
 ## Autograde: execution of each submitted notebook.
-# Per-cell limit (CELL_TIMEOUT, 300 s, set in autograder/execute.py): the longest cell of a
-# solution notebook (a small training run) takes well under a minute on 2 CPU cores; 300 s
+# Per-cell limit (CELL_TIMEOUT, 300 s, set in autograder/engine/kernel.py): the longest cell of
+# a solution notebook (a small training run) takes well under a minute on 2 CPU cores; 300 s
 # leaves room for a slow laptop without letting an infinite loop hold the batch for long. The
 # kernel is interrupted on timeout (nbgrader's default), the cell scores 0 and grading goes on.
 c.Execute.timeout = CELL_TIMEOUT
 c.Execute.startup_timeout = STARTUP_TIMEOUT
 c.Execute.interrupt_on_timeout = True
 # After the last cell the kernel is killed, not asked to exit (2.5 s per notebook saved; why it
-# is safe: autograder/execute.py, KERNEL_SHUTDOWN).
+# is safe: autograder/engine/kernel.py, KERNEL_SHUTDOWN).
 c.Execute.shutdown_kernel = KERNEL_SHUTDOWN
 # A cell that displays a widget sometimes loses the wake-up of the wait for the kernel's reply,
 # which then lasts the whole cell timeout; this client polls in one-second slices instead
-# (autograder/execute.py, SlicedPollChannel).
+# (autograder/engine/kernel.py, SlicedPollChannel).
 c.AsyncKernelManager.client_factory = SlicedPollKernelClient
 # Execute.allow_errors stays True (nbgrader fixes it, it is not configurable): a failing cell
 # scores 0 and the following cells still run, so one wrong answer costs only its own tests.
@@ -95,8 +96,8 @@ c.OverwriteCells.add_missing_cells = True
 # nbgrader 0.9's own sanitising pipeline, with OverwriteCells replaced by a subclass: with
 # add_missing_cells, nbgrader's OverwriteCells leaves a submission ungraded when a test cell was
 # copied and pasted or a grade_id changed, and a changed schema_version stops the whole batch
-# (autograder/sanitize.py). Order: DeduplicateIds empties the metadata of pasted copies before
-# the cells are overwritten; CheckCellMetadata validates the result last.
+# (autograder/engine/sanitize.py). Order: DeduplicateIds empties the metadata of pasted copies
+# before the cells are overwritten; CheckCellMetadata validates the result last.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput,
     DeduplicateIds,

@@ -1,9 +1,9 @@
 """The ``rnn-course`` command line.
 
-    rnn-course --version     the course package's version
-    rnn-course doctor        versions of the course's tools and whether a kernel starts
-    rnn-course check NB      your notebook against the full tests (visible and hidden), offline
-    rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
+rnn-course --version     the course package's version
+rnn-course doctor        versions of the course's tools and whether a kernel starts
+rnn-course check NB      your notebook against the full tests (visible and hidden), offline
+rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
 """
 
 from __future__ import annotations
@@ -17,39 +17,38 @@ from autograder import __version__, doctor
 
 
 def _check(args) -> int:
-    from autograder import selfcheck
+    from autograder.grading import check
 
-    return selfcheck.main(args.notebook)
+    return check.main(args.notebook)
 
 
 def _grade(args) -> int:
-    from autograder import batch, lms, sandbox
-    from autograder import notebooks as nbs
+    from autograder.course import notebooks as nbs
+    from autograder.grading import executors, grade, intake
+    from autograder.sandbox.limits import Limits
 
     root = nbs.course_root()
     names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, args.assignment)]
     if not names:
         print(f"rnn-course grade: no assignment {args.assignment!r} under solutions/")
         return 2
-    pattern = args.lms_pattern or lms.LMS_PATTERN
-    submissions = lms.read_submissions(args.submissions, args.assignment, names, pattern)
-    defaults = sandbox.Limits()
-    limits = sandbox.Limits(
+    pattern = args.lms_pattern or intake.LMS_PATTERN
+    submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
+    defaults = Limits()
+    limits = Limits(
         memory_mb=args.memory or defaults.memory_mb,
         cell_timeout=args.timeout_cell or defaults.cell_timeout,
         notebook_timeout=args.timeout_notebook or defaults.notebook_timeout,
     )
-    from autograder import executors
-
     # the local pool, or a Dask cluster's executor (docs/large-class.md): one code path
     with executors.executor(args.workers, dask=args.dask) as pool:
-        results = batch.grade_batch(
+        results = grade.grade_batch(
             root, args.assignment, submissions, workers=args.workers, limits=limits,
             force=args.force, out_csv=args.out, report=args.report, executor=pool,
             warm=not args.cold,
         )  # fmt: skip
     if args.feedback:
-        from autograder.nbgrader_run import run_nbgrader
+        from autograder.engine.nbgrader_run import run_nbgrader
 
         run_nbgrader(root, "generate_feedback", args.assignment, "--force")
     counts: dict[str, int] = {}

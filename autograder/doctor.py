@@ -7,7 +7,7 @@ import platform
 import sys
 from pathlib import Path
 
-from autograder.execute import quiet_environment, run_notebook
+from autograder.engine.kernel import quiet_environment, run_notebook
 
 # (label, import name, attribute holding the version)
 TOOLS = (

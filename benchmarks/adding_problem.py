@@ -38,10 +38,6 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "adding_problem.json"
-# notebook 05 reads its copy from its own folder (a student's course/ folder has no benchmarks/)
-NOTEBOOK_COPY = (
-    Path(__file__).resolve().parents[1] / "solutions" / "05_gradients" / "adding_problem.json"
-)
 N_TEST, TEST_SEED = 2000, 10_000
 
 
@@ -199,9 +195,7 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
-    if args.out == RESULTS and NOTEBOOK_COPY.parent.is_dir():
-        NOTEBOOK_COPY.write_text(args.out.read_text())
-        print(f"wrote {NOTEBOOK_COPY} (run `make release` to update course/)")
+    print("notebook 05 ships a copy: tools/build_data/benchmark_copies.py writes it")
     return 0
 
 

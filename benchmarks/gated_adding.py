@@ -16,9 +16,10 @@ Every model trains with Adam (lr 3e-3, clipnorm 1, batch 64) on ``--n-train`` se
 have passed (Keras 3 stops only at the end of an epoch, so a run may pass a time budget by up
 to one epoch), and is scored on 2,000 held-out sequences. Seeds fix the data and the initial
 weights; a time budget means a loaded machine trains fewer steps, so the JSON records the steps
-each run made, its CPU seconds and the load. Writes benchmarks/results/gated_adding.json and a
-copy beside notebook 06 (merging with what is there: runs are keyed by task, length, model and
-seed, and each keeps the command and date that made it). Nothing is asserted.
+each run made, its CPU seconds and the load. Writes benchmarks/results/gated_adding.json
+(merging with what is there: runs are keyed by task, length, model and seed, and each keeps the
+command and date that made it); notebook 06 reads the copy beside it that
+tools/build_data/benchmark_copies.py writes. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -35,14 +36,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
+from machine import machine  # noqa: E402
 
 import rnnlib as rl  # noqa: E402
-from benchmarks.notebooks import machine  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
 RESULTS = REPO / "benchmarks" / "results" / "gated_adding.json"
-NOTEBOOK_COPY = REPO / "solutions" / "06_gates" / "gated_adding.json"  # what notebook 06 reads
 MODELS = ("simple_rnn", "lstm", "lstm_chrono", "gru")
 TARGET_PARAMS = 4400  # matched parameter budget (recurrent layer + output layer)
 N_TEST = 2000
@@ -206,12 +206,6 @@ def main(argv=None):
         help="also save each trained model's weights (get_weights() as arr_0, "
         "arr_1, ...) in DIR/<task>_<length>_<model>.npz",
     )
-    p.add_argument(
-        "--notebook-copy",
-        type=Path,
-        default=NOTEBOOK_COPY,
-        help="a copy of the results for notebook 06 ('' for none)",
-    )
     args = p.parse_args(argv)
 
     import keras
@@ -283,10 +277,8 @@ def main(argv=None):
                     )
                     + "\n"
                 )
-                for path in (args.out, args.notebook_copy):
-                    if str(path) not in ("", "."):
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        path.write_text(text)
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(text)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     python benchmarks/gradebook.py [--students 40] [--assignment 02_rnn_cell]
 
-`rnn-course grade` records each result with one writer (autograder.batch.record: remove the
+`rnn-course grade` records each result with one writer (autograder.grading.writer.record: remove the
 old submission, add the new one with its counted scores, commit; then autograded/). This
 times that call for `--students` synthetic full-marks results of one assignment, into
 nbgrader's SQLite file and into a private PostgreSQL server started for the run (Debian's
@@ -22,12 +22,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from autograder import batch, gradebook
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
-from autograder.grade import GradeResult
-from autograder.submissions import Submission
-from benchmarks.notebooks import machine
+from machine import machine
+
+from autograder.course import notebooks as nbs
+from autograder.engine import gradebook
+from autograder.engine import nbgrader_run as ng
+from autograder.grading import writer
+from autograder.grading.intake import Submission
+from autograder.grading.task import GradeResult
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "gradebook.json"
@@ -62,11 +64,22 @@ def time_writes(root: Path, db_url: str, rows) -> dict:
         times = []
         for result, sub in rows:
             start = time.perf_counter()
-            batch.record(root, result, sub, db_url)
+            writer.record(root, result, sub, db_url)
             times.append(time.perf_counter() - start)
         out[phase] = {"median_s": round(statistics.median(times), 4),
                       "total_s": round(sum(times), 2)}  # fmt: skip
     return out
+
+
+def _tests_pg_server():
+    """The tests' private PostgreSQL server (tests/pg_server.py), loaded from its file: the
+    benchmark starts the server exactly as the tests do, and neither folder is a package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pg_server", REPO / "tests" / "pg_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="02_rnn_cell")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    from benchmarks import pg_server
+    pg_server = _tests_pg_server()
 
     aid = args.assignment
     rows = results(aid, args.students)
@@ -90,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="rnn-bench-gradebook-") as tmp:
         tmp = Path(tmp)
         root = ng.make_course_copy(tmp / "sqlite", REPO, [aid])
-        batch.ensure_assignment(root, aid)
+        writer.ensure_assignment(root, aid)
         report["backends"]["sqlite"] = time_writes(root, gradebook.db_url(root), rows)
         reason = pg_server.skip_reason()
         if reason:
@@ -101,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 root = ng.make_course_copy(tmp / "postgresql", REPO, [aid])
                 with open(root / ng.CONFIG_FILE, "a") as fh:
                     fh.write(f"\nc.CourseDirectory.db_url = {url!r}\n")
-                batch.ensure_assignment(root, aid)
+                writer.ensure_assignment(root, aid)
                 report["backends"]["postgresql"] = time_writes(root, url, rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -30,13 +30,20 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from autograder import batch, sandbox
-from autograder import execute as ex
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
-from autograder.grade import GradeTask, grade_submission
-from autograder.submissions import Submission, write
-from benchmarks.notebooks import machine
+from machine import machine
+
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import kernel as ex
+from autograder.engine import nbgrader_run as ng
+from autograder.grading import grade
+from autograder.grading.intake import Submission, write
+from autograder.grading.submission import grade_submission
+from autograder.grading.task import GradeTask
+from autograder.grading.writer import make_template
+from autograder.sandbox.bwrap import available
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.warm import warm_server
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "grading.json"
@@ -47,7 +54,7 @@ def submissions(aid: str, n: int) -> dict[str, Submission]:
     out = {}
     for path in nbs.notebooks(REPO, nbs.SOURCE_DIR, aid):
         release = nbs.read(REPO / nbs.RELEASE_DIR / aid / path.name)
-        solved = ex.fill_answers(release, nbs.read(path))
+        solved = fill_answers(release, nbs.read(path))
         for k in range(n):
             nb = solved if k % 2 == 0 else release
             student = f"s{k:03d}"
@@ -107,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     report.update({
         "benchmark": "batch grading: plain nbgrader autograde vs rnn-course grade",
         "machine": machine(),
-        "sandbox": sandbox.available()[0],
+        "sandbox": available()[0],
     })  # fmt: skip
     report.setdefault("dates", {})
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -127,14 +134,14 @@ def main(argv: list[str] | None = None) -> int:
             for w in args.workers:
                 root = course_root(tmp, f"grade-w{w}")
                 start = time.perf_counter()
-                batch.grade_batch(root, aid, subs, workers=w, progress=False)
+                grade.grade_batch(root, aid, subs, workers=w, progress=False)
                 report["grade_s"][str(w)] = round(time.perf_counter() - start, 1)
                 print(f"rnn-course grade -w{w}: {report['grade_s'][str(w)]} s", file=sys.stderr)
         if "dask" in args.parts:
             # the same batch on a two-worker Dask LocalCluster on loopback (docs/large-class.md)
             from distributed import Client, LocalCluster
 
-            from autograder import executors
+            from autograder.grading import executors
 
             with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                               host="127.0.0.1", dashboard_address=None) as cluster, \
@@ -142,19 +149,19 @@ def main(argv: list[str] | None = None) -> int:
                 root = course_root(tmp, "grade-dask")
                 start = time.perf_counter()
                 with executors.dask_executor(client=client) as pool:
-                    batch.grade_batch(root, aid, subs, executor=pool, progress=False)
+                    grade.grade_batch(root, aid, subs, executor=pool, progress=False)
                 report["dask_s"] = round(time.perf_counter() - start, 1)
             print(f"rnn-course grade --dask (2 workers): {report['dask_s']} s", file=sys.stderr)
         if "overhead" in args.parts:  # the sandbox's overhead: one submission, with and without
             root = course_root(tmp, "overhead")
-            template = batch.make_template(root, aid, tmp / "template")
+            template = make_template(root, aid, tmp / "template")
             one = next(iter(subs.values()))
-            sandbox.warm_server()  # the zygote's one-off start is not a submission's cost
+            warm_server()  # the zygote's one-off start is not a submission's cost
             times = {}
             for kind, isolate, warm in (("not_isolated", False, False), ("cold", True, False),
                                         ("warm", True, True)):  # fmt: skip
                 start = time.perf_counter()
-                task = GradeTask(one, aid, str(template), sandbox.Limits(), isolate, warm)
+                task = GradeTask(one, aid, str(template), Limits(), isolate, warm)
                 grade_submission(task)
                 times[kind] = round(time.perf_counter() - start, 1)
             report["one_submission_s"] = times
@@ -165,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 files = dict(submissions(a, 1)["s000"].files)
                 files.update(student_run_files(a, tmp / "student-runs" / a))
                 start = time.perf_counter()
-                (result,) = batch.grade_batch(
+                (result,) = grade.grade_batch(
                     root, a, {"full": Submission("full", a, files)}, workers=1, progress=False
                 )
                 report["full_course"][a] = {

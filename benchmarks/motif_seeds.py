@@ -16,9 +16,10 @@ the notebook; the data stay fixed, so seeds change only the initial weights and 
 the batches. The recurrent models are also scored on fresh data of other lengths
 (T = 10, 40, 80, motif anywhere), and so is the bag-of-words model (an average over time has V
 numbers whatever T is); the MLP's first weight matrix has T V = 160 rows and cannot take them.
-Writes benchmarks/results/motif_seeds.json (merging: runs are keyed by model and seed) and a
-copy beside the notebook, solutions/01_sequences/motif_seeds.json, which the notebook reads
-(`make release` ships it in course/). Nothing is asserted.
+Writes benchmarks/results/motif_seeds.json (merging: runs are keyed by model and seed); the
+notebook reads a copy beside it, solutions/01_sequences/motif_seeds.json, which
+tools/build_data/benchmark_copies.py writes (`make release` ships it in course/). Nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -34,14 +35,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
+from machine import machine  # noqa: E402
 
 import rnnlib as rl  # noqa: E402
-from benchmarks.notebooks import machine  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
 RESULTS = REPO / "benchmarks" / "results" / "motif_seeds.json"
-NOTEBOOK_COPY = REPO / "solutions" / "01_sequences" / "motif_seeds.json"
 COMMAND = "TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/motif_seeds.py"
 MODELS = ("mlp", "bag_of_words", "simple_rnn", "gru")
 T, V, MOTIF = 20, 8, (1, 2, 3)
@@ -185,8 +185,6 @@ def main(argv=None):
                 + "\n"
             )
             args.out.write_text(text)
-            if args.out == RESULTS:
-                NOTEBOOK_COPY.write_text(text)
 
 
 if __name__ == "__main__":

@@ -46,8 +46,8 @@ REFERENCE = {
     "nats_per_frame": {"GRU": 8.54, "LSTM": 8.67, "tanh RNN": 9.10},
     "comparable": False,
     "why": "piano-roll frames of 88 binary notes (a frame's NLL sums 88 Bernoulli terms), "
-           "quarter-note frames, the JSB split; here four categorical voices per eighth-note "
-           "step on a split by hymn tune",
+    "quarter-note frames, the JSB split; here four categorical voices per eighth-note "
+    "step on a split by hymn tune",
 }
 
 
@@ -84,16 +84,24 @@ class _StopAfter:
 
 
 def train(splits, epochs, dropout=0.0, shifts=(), seconds=None) -> tuple:
-    train_set = rl.datasets.transposed_chorales(splits["train"], shifts) if shifts \
-        else splits["train"]
+    train_set = (
+        rl.datasets.transposed_chorales(splits["train"], shifts) if shifts else splits["train"]
+    )
     X, P, Y, W = rl.music.chorale_batches(train_set, length=WINDOW, stride=WINDOW // 2)
     rl.training.set_seed(SEED)
     model = rl.music.build_chorale_lstm(UNITS, dropout=dropout, learning_rate=LR)
     callbacks = [_StopAfter(seconds)] if seconds else []
     start = time.perf_counter()
-    history = model.fit([X, P], Y, sample_weight=np.repeat(W[..., None], 4, axis=-1),
-                        batch_size=BATCH, epochs=epochs, verbose=0, shuffle=True,
-                        callbacks=callbacks)
+    history = model.fit(
+        [X, P],
+        Y,
+        sample_weight=np.repeat(W[..., None], 4, axis=-1),
+        batch_size=BATCH,
+        epochs=epochs,
+        verbose=0,
+        shuffle=True,
+        callbacks=callbacks,
+    )
     return model, time.perf_counter() - start, len(history.history["loss"]), len(X)
 
 
@@ -114,36 +122,58 @@ def main() -> None:
         "bigram + bar position": B.fit_baseline_alpha(B.BarBigram(), train_set, val),
     }
     for name, model in fitted.items():
-        rows[name] = {"test": evaluate(lambda c, m=model: m.predict(c.tokens, c.positions), test),
-                      "val": evaluate(lambda c, m=model: m.predict(c.tokens, c.positions), val),
-                      "alpha": getattr(model, "alpha", None)}
+        rows[name] = {
+            "test": evaluate(lambda c, m=model: m.predict(c.tokens, c.positions), test),
+            "val": evaluate(lambda c, m=model: m.predict(c.tokens, c.positions), val),
+            "alpha": getattr(model, "alpha", None),
+        }
     baseline_seconds = time.perf_counter() - t
 
     model, seconds, epochs, windows = train(splits, EPOCHS)
     rows[f"LSTM-{UNITS}, notebook settings"] = {
-        "test": lstm_metrics(model, test), "val": lstm_metrics(model, val),
-        "train_seconds": round(seconds, 1), "epochs": epochs, "windows": windows}
-    model, seconds, epochs, windows = train(splits, 1000, dropout=0.2,
-                                            shifts=(-3, -2, -1, 1, 2, 3),
-                                            seconds=args.long_seconds)
+        "test": lstm_metrics(model, test),
+        "val": lstm_metrics(model, val),
+        "train_seconds": round(seconds, 1),
+        "epochs": epochs,
+        "windows": windows,
+    }
+    model, seconds, epochs, windows = train(
+        splits, 1000, dropout=0.2, shifts=(-3, -2, -1, 1, 2, 3), seconds=args.long_seconds
+    )
     rows[f"LSTM-{UNITS}, dropout 0.2 + transposition, {args.long_seconds:.0f} s"] = {
-        "test": lstm_metrics(model, test), "val": lstm_metrics(model, val),
-        "train_seconds": round(seconds, 1), "epochs": epochs, "windows": windows}
+        "test": lstm_metrics(model, test),
+        "val": lstm_metrics(model, val),
+        "train_seconds": round(seconds, 1),
+        "epochs": epochs,
+        "windows": windows,
+    }
 
     for name, row in rows.items():
         m = row["test"]
-        print(f"{name:52s} {m['nll_per_token']:.3f} nats/token  {m['nll_per_onset']:.3f} "
-              f"nats/onset  accuracy {m['accuracy']:.3f}  on changes {m['change_accuracy']:.3f}")
+        print(
+            f"{name:52s} {m['nll_per_token']:.3f} nats/token  {m['nll_per_onset']:.3f} "
+            f"nats/onset  accuracy {m['accuracy']:.3f}  on changes {m['change_accuracy']:.3f}"
+        )
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_at_end": os.getloadavg()},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+        },
         "seed": SEED,
         "grid": "eighth notes, common key (C major / A minor)",
-        "sizes": {k: {"chorales": len(v), "steps": int(sum(len(c.tokens) for c in v))}
-                  for k, v in splits.items()},
-        "settings": {"units": UNITS, "epochs": EPOCHS, "window": WINDOW, "batch": BATCH,
-                     "learning_rate": LR},
+        "sizes": {
+            k: {"chorales": len(v), "steps": int(sum(len(c.tokens) for c in v))}
+            for k, v in splits.items()
+        },
+        "settings": {
+            "units": UNITS,
+            "epochs": EPOCHS,
+            "window": WINDOW,
+            "batch": BATCH,
+            "learning_rate": LR,
+        },
         "baseline_fit_seconds": round(baseline_seconds, 2),
         "models": rows,
         "reference": REFERENCE,

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -25,32 +23,17 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from autograder import execute as ex
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
-from autograder import submissions
+from machine import machine
+
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import kernel as ex
+from autograder.engine import nbgrader_run as ng
+from autograder.grading import intake as submissions
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results" / "notebooks.json"
 BUDGET_S = 120
-
-
-def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "logical_cores": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": sys.version.split()[0],
-        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-    }
 
 
 def execute(path: Path, workdir: Path) -> float:
@@ -107,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 shipped = {workdir / f for f in nbs.assignment_files(path.parent)}
                 artifacts = ex.saved_files(workdir, shipped)
                 release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / path.name)
-                solved = ex.fill_answers(release_nb, nbs.read(path))
+                solved = fill_answers(release_nb, nbs.read(path))
                 for kind, nb, files in (
                     ("autograde", solved, artifacts),
                     ("release", release_nb, {}),

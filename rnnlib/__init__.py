@@ -14,6 +14,7 @@ where each notebook's code lives, are in docs/notation.md's library map:
     testing    what test cells use: checks students read, and the hidden-test machinery
     plot       matplotlib helpers (``ax=None``, return ``ax``)
     widgets    ipywidgets demos that hold no model logic
+    audio      speech synthesis (eSpeak NG), resampling and noise, frames, log-mels and MFCCs
 
 Importing rnnlib is light: NumPy only. A subpackage loads on first attribute access; TensorFlow,
 matplotlib, ipywidgets and music21 are imported inside the functions that need them.

@@ -1,9 +1,10 @@
 """Run a notebook once in one kernel, then re-run chosen cells in it: the cheap way to try many
-wrong answers (tests/notebooks/test_wrong_answers.py).
+wrong answers (tests/solution_runs.py, tests/notebooks/test_wrong_answers.py).
 
     session = NotebookSession(solution_path, workdir)   # copies the assignment, starts a kernel,
     session.run_all()                                   # runs the notebook top to bottom
     session.run_exercise("one_hot", wrong_source)       # answer + cells up to its last test
+    rows, problems = try_catalogue(session, entries)    # every answer of the catalogue
     session.close()
 
 A test cell passes when nbgrader would give it full marks (no error, nothing on stderr).
@@ -11,6 +12,7 @@ A test cell passes when nbgrader would give it full marks (no error, nothing on 
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +21,8 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.utils import determine_grade
 
-from autograder import notebooks as nbs
-from autograder.execute import CELL_TIMEOUT, copy_assignment, kernel_env, notebook_client
+from autograder.course import notebooks as nbs
+from autograder.engine.kernel import CELL_TIMEOUT, copy_assignment, kernel_env, notebook_client
 
 
 def error_summary(cell) -> str:
@@ -110,6 +112,12 @@ class NotebookSession:
         self.run_seconds = time.perf_counter() - start
         return self.errors
 
+    def executed(self) -> nbformat.NotebookNode:
+        """A copy of the notebook as it ran, without the scratch cell."""
+        nb = copy.deepcopy(self.nb)
+        nb.cells = nb.cells[:-1]
+        return nb
+
     def exercise(self, grade_id: str) -> tuple[int, list[int]]:
         """(index of the answer cell, indices of its test cells)."""
         for i, gid, tests in nbs.exercises(self.nb):
@@ -140,3 +148,45 @@ class NotebookSession:
             self.client._cleanup_kernel()
         except Exception:  # noqa: BLE001 - the kernel may be gone already
             pass
+
+
+def try_catalogue(session: NotebookSession, entries) -> tuple[list[dict], list[str]]:
+    """Tries every answer of a catalogue (tests/mistakes/) in a session that ran to the end.
+
+    Each answer replaces its exercise's answer cell and the cells up to the exercise's last test
+    re-run; the right answer goes back after each exercise and must pass again. Returns the
+    rows ({exercise, answer, earned, available, message}) and the problems: a delegating answer
+    that earns a point, a wrong answer at full marks, a right answer that stops passing.
+    """
+    rows, problems = [], []
+    by_exercise: dict[str, list] = {}
+    for entry in entries:
+        by_exercise.setdefault(entry.exercise, []).append(entry)
+    for exercise, answers in by_exercise.items():
+        for entry in answers:
+            results = session.run_exercise(exercise, entry.source)
+            if not results:
+                problems.append(f"exercise {exercise} has no test cells")
+                continue
+            cells = list(results.values())
+            available = sum(points(c) for c in cells)
+            earned = sum(points(c) for c in cells if passes(c))
+            message = next((first_line(c) for c in cells if not passes(c)), "")
+            rows.append(
+                {
+                    "exercise": exercise,
+                    "answer": entry.label,
+                    "earned": earned,
+                    "available": available,
+                    "message": message,
+                }
+            )
+            if entry.delegating and earned > 0:
+                problems.append(f"{exercise}: '{entry.label}' earns {earned:g} points (must be 0)")
+            if not entry.delegating and earned >= available:
+                problems.append(f"{exercise}: wrong answer '{entry.label}' earns full marks")
+        right = session.run_exercise(exercise)
+        broken = {gid: error_summary(c) for gid, c in right.items() if not passes(c)}
+        if broken:
+            problems.append(f"with the right answer back, tests of {exercise} fail: {broken}")
+    return rows, problems

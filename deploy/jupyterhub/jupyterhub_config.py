@@ -68,7 +68,7 @@ c.JupyterHub.services = [
         "cwd": f"/home/{GRADER}",
         "environment": {
             "JUPYTERHUB_DEFAULT_URL": "/lab",
-            # autograder.notebooks.course_root(): where `rnn-course grade` finds the course
+            # autograder.course.notebooks.course_root(): where `rnn-course grade` finds the course
             "RNN_COURSE_ROOT": f"/home/{GRADER}/{COURSE_ID}",
         },
     }

@@ -45,7 +45,7 @@ def _continuation(tokens: np.ndarray) -> np.ndarray:
 
 
 class RepeatBaseline:
-    """"The previous step goes on" with a fitted probability q per voice; any other token
+    """ "The previous step goes on" with a fitted probability q per voice; any other token
     shares 1 - q by its training frequency (add-one)."""
 
     def fit(self, chorales) -> RepeatBaseline:
@@ -131,7 +131,7 @@ def _history(tokens: np.ndarray, v: int, k: int) -> np.ndarray:
     col = np.concatenate([np.full(k, PAD), tokens[:, v]]).astype(np.int64)
     code = np.zeros(len(tokens) - 1, dtype=np.int64)
     for j in range(k, 0, -1):  # the oldest token first
-        code = code * VOCAB_SIZE + col[k - j + 1:k - j + len(tokens)]
+        code = code * VOCAB_SIZE + col[k - j + 1 : k - j + len(tokens)]
     return code
 
 

@@ -45,7 +45,8 @@ def chorale_arrays() -> dict[str, np.ndarray]:
     if not CHORALES_PATH.is_file():
         raise FileNotFoundError(
             f"load_chorales: '{CHORALES_PATH}' is missing; it ships with the course. Rebuild it "
-            "with `.venv/bin/python tools/build_data/chorales.py` (parses music21's corpus)")
+            "with `.venv/bin/python tools/build_data/chorales.py` (parses music21's corpus)"
+        )
     with np.load(CHORALES_PATH, allow_pickle=False) as f:
         return {k: f[k] for k in f.files}
 
@@ -113,8 +114,9 @@ def split_by_group(groups, fractions=(0.8, 0.1, 0.1), seed: int = 0) -> list[np.
     return [np.array(sorted(s), dtype=np.int64) for s in splits]
 
 
-def load_chorales(steps_per_quarter: int = 2, common_key: bool = True, seed: int = 0,
-                  fractions=(0.8, 0.1, 0.1)) -> dict[str, list[Chorale]]:
+def load_chorales(
+    steps_per_quarter: int = 2, common_key: bool = True, seed: int = 0, fractions=(0.8, 0.1, 0.1)
+) -> dict[str, list[Chorale]]:
     """The Bach chorales, split by hymn tune into ``{"train", "val", "test"}`` lists of
     :class:`Chorale`.
 
@@ -123,8 +125,9 @@ def load_chorales(steps_per_quarter: int = 2, common_key: bool = True, seed: int
     seed, fractions: the grouped split (the same seed gives the same split).
     """
     if steps_per_quarter not in (1, 2, 4):
-        raise ValueError(f"load_chorales: steps_per_quarter should be 1, 2 or 4, "
-                         f"got {steps_per_quarter}")
+        raise ValueError(
+            f"load_chorales: steps_per_quarter should be 1, 2 or 4, got {steps_per_quarter}"
+        )
     a = chorale_arrays()
     factor = 4 // int(steps_per_quarter)
     chorales, groups = [], []
@@ -145,12 +148,20 @@ def load_chorales(steps_per_quarter: int = 2, common_key: bool = True, seed: int
         pitch, onset = regrid(pitch, onset, factor)
         steps_per_bar = int(a["beats"][c]) * int(steps_per_quarter)
         key = f"{_PITCH_CLASSES[tonic]} {'minor' if minor else 'major'}"
-        chorales.append(Chorale(str(name), to_tokens(pitch, onset),
-                                bar_positions(len(pitch), steps_per_bar, first16 // factor),
-                                steps_per_bar, key, shift))
+        chorales.append(
+            Chorale(
+                str(name),
+                to_tokens(pitch, onset),
+                bar_positions(len(pitch), steps_per_bar, first16 // factor),
+                steps_per_bar,
+                key,
+                shift,
+            )
+        )
     parts = split_by_group(groups, fractions, seed)
-    return {split: [chorales[i] for i in idx]
-            for split, idx in zip(CHORALE_SPLITS, parts, strict=True)}
+    return {
+        split: [chorales[i] for i in idx] for split, idx in zip(CHORALE_SPLITS, parts, strict=True)
+    }
 
 
 def transposed_chorales(chorales, shifts=(-3, -2, -1, 1, 2, 3)) -> list[Chorale]:

@@ -64,8 +64,9 @@ class _Counts:
 def _targets(where: str, ids, V: int, n: int, context) -> tuple[np.ndarray, int]:
     """The ids with their ``n - 1`` characters of context in front, and that prefix length."""
     ids = _ids(where, ids, V)
+    none = np.zeros(0, np.int64)  # (np.asarray([]) would be float and fail the check)
     prefix = (
-        _ids(where, context if context is not None else [], V)[-(n - 1) :]
+        _ids(where, context if context is not None else none, V)[-(n - 1) :]
         if n > 1
         else np.zeros(0, np.int64)
     )
@@ -147,11 +148,15 @@ class KneserNey:
     p(x | c) = max(count(c x) - d, 0) / count(c) + d N1+(c .) / count(c) * p_lower(x | c'),
     where c' drops the oldest symbol; the lower orders use continuation counts, and the
     lowest order interpolates with the uniform distribution over V symbols.
+    uniform=False keeps the continuation unigram as it is, N1+(. x) / N1+(. .), without a
+    discount and the uniform floor, as NLTK's ``KneserNeyInterpolated`` does (a symbol never
+    seen after another then has probability 0; the test of this module compares the two).
     """
 
     n: int
     V: int
     d: float = 0.75
+    uniform: bool = True
 
     def fit(self, ids) -> KneserNey:
         ids = _ids("KneserNey.fit", ids, self.V)
@@ -192,9 +197,13 @@ class KneserNey:
             types = self._types[order].lookup(code // self.V)
             seen = valid & (den > 0)
             safe = np.where(seen, den, 1.0)
-            p_new = np.maximum(count - self.d, 0) / safe + self.d * types / safe * p
+            if order == 1 and not self.uniform:  # NLTK's lowest order: no floor
+                p_new = count / safe
+            else:
+                p_new = np.maximum(count - self.d, 0) / safe + self.d * types / safe * p
             p = np.where(seen, p_new, p)  # an unseen context keeps the lower order
-        return np.log(p)
+        with np.errstate(divide="ignore"):  # p = 0 only with uniform=False: log 0 = -inf
+            return np.log(p)
 
     def loss(self, ids, context=None) -> float:
         """Mean negative log-likelihood, nats per symbol."""
@@ -208,5 +217,45 @@ def fit_kneser_ney(
     losses = {d: KneserNey(n, V, d).fit(train).loss(val, context=train) for d in ds}
     best = min(losses, key=losses.get)
     model = KneserNey(n, V, best).fit(train)
+    model.val_losses = losses
+    return model
+
+
+def sequences_stream(seqs, n: int, boundary: int) -> tuple[np.ndarray, np.ndarray]:
+    """Separate sequences (names) as one stream for an n-gram model, and the positions to score.
+
+    Each sequence gets ``max(n - 1, 1)`` ``boundary`` symbols in front, so its first symbol
+    is predicted from a context of boundaries only (a fresh start, like an RNN's h_0), and
+    one after it, its end. Returns ``(ids (L,), scored (L,) bool)``: scored marks each
+    sequence's symbols and the boundary that ends it (what a character model is scored on).
+    """
+    lead = max(n - 1, 1)
+    seqs = [np.asarray(seq, np.int64).ravel() for seq in seqs]
+    pieces = [p for seq in seqs for p in (np.full(lead, boundary, np.int64), seq)]
+    ids = np.concatenate(pieces + [np.full(1, boundary, np.int64)])
+    scored = np.zeros(len(ids), bool)
+    start = lead
+    for seq in seqs:
+        scored[start : start + len(seq) + 1] = True  # its symbols and the boundary after them
+        start += len(seq) + lead
+    return ids, scored
+
+
+def sequence_loss(model, seqs, boundary: int) -> float:
+    """Mean negative log-likelihood of ``model`` (a fitted :class:`KneserNey` or
+    :class:`AddK`) over the symbols and ends of ``seqs``, nats per symbol."""
+    ids, scored = sequences_stream(seqs, model.n, boundary)
+    return float(-model.log_probs(ids)[scored].mean())
+
+
+def fit_kneser_ney_sequences(
+    train, val, n: int, V: int, boundary: int, ds: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.9)
+) -> KneserNey:
+    """Kneser-Ney on separate sequences (:func:`sequences_stream`): fitted on ``train`` for
+    each discount, the best on ``val`` by :func:`sequence_loss` kept (``model.val_losses``)."""
+    ids, _ = sequences_stream(train, n, boundary)
+    losses = {d: sequence_loss(KneserNey(n, V, d).fit(ids), val, boundary) for d in ds}
+    best = min(losses, key=losses.get)
+    model = KneserNey(n, V, best).fit(ids)
     model.val_losses = losses
     return model

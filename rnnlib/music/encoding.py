@@ -61,8 +61,10 @@ def _steps(where: str, value: float, steps_per_quarter: int, what: str) -> int:
     steps = float(value) * steps_per_quarter
     k = round(steps)
     if abs(steps - k) > 1e-6:
-        raise GridError(f"{where}: {what} {value} quarter notes is not on a grid of "
-                        f"{steps_per_quarter} steps per quarter")
+        raise GridError(
+            f"{where}: {what} {value} quarter notes is not on a grid of "
+            f"{steps_per_quarter} steps per quarter"
+        )
     return int(k)
 
 
@@ -81,18 +83,22 @@ def encode_voice(events, n_steps: int, steps_per_quarter: int = 4) -> np.ndarray
         start = _steps("encode_voice", offset, steps_per_quarter, "offset")
         length = _steps("encode_voice", duration, steps_per_quarter, "duration")
         if length <= 0:
-            raise GridError(f"encode_voice: an event at offset {offset} lasts {duration} "
-                            "quarter notes; every event must last at least one step")
+            raise GridError(
+                f"encode_voice: an event at offset {offset} lasts {duration} "
+                "quarter notes; every event must last at least one step"
+            )
         stop = start + length
         if start < 0 or stop > n_steps:
-            raise ValueError(f"encode_voice: the event at offset {offset} (duration {duration}) "
-                             f"ends at step {stop}, after the grid's {n_steps} steps")
+            raise ValueError(
+                f"encode_voice: the event at offset {offset} (duration {duration}) "
+                f"ends at step {stop}, after the grid's {n_steps} steps"
+            )
         if covered[start:stop].any():
             raise ValueError(f"encode_voice: the event at offset {offset} overlaps another one")
         covered[start:stop] = True
         if pitch is not None:
             tokens[start] = pitch_token(pitch)
-            tokens[start + 1:stop] = HOLD
+            tokens[start + 1 : stop] = HOLD
     return tokens
 
 
@@ -144,8 +150,10 @@ def transpose_tokens(tokens, semitones: int) -> np.ndarray:
     tokens = np.asarray(tokens, dtype=np.int64)
     shifted = np.where(tokens >= 3, tokens + int(semitones), tokens)
     if ((tokens >= 3) & ((shifted < 3) | (shifted >= VOCAB_SIZE))).any():
-        raise ValueError(f"transpose_tokens: by {semitones} semitones a pitch leaves "
-                         f"{LOWEST_PITCH}..{HIGHEST_PITCH}")
+        raise ValueError(
+            f"transpose_tokens: by {semitones} semitones a pitch leaves "
+            f"{LOWEST_PITCH}..{HIGHEST_PITCH}"
+        )
     return shifted
 
 

@@ -49,11 +49,16 @@ def next_step_metrics(probs, targets, previous, mask=None) -> dict:
     targets = np.asarray(targets, dtype=np.int64)
     previous = np.asarray(previous, dtype=np.int64)
     mask = np.ones(targets.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    if probs.shape[:-1] != targets.shape or previous.shape != targets.shape \
-            or mask.shape != targets.shape:
-        raise ValueError(f"next_step_metrics: probs {probs.shape} should be targets "
-                         f"{targets.shape} + (V,), previous {previous.shape} and mask "
-                         f"{mask.shape} like targets")
+    if (
+        probs.shape[:-1] != targets.shape
+        or previous.shape != targets.shape
+        or mask.shape != targets.shape
+    ):
+        raise ValueError(
+            f"next_step_metrics: probs {probs.shape} should be targets "
+            f"{targets.shape} + (V,), previous {previous.shape} and mask "
+            f"{mask.shape} like targets"
+        )
     p = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
     nll = -np.log(np.maximum(p, 1e-12))
     hit = probs.argmax(axis=-1) == targets

@@ -37,7 +37,7 @@ def chorale_batches(chorales, length: int | None = None, stride: int | None = No
         step = int(stride or length)
         for s in range(0, max(len(x) - int(length), 0) + step, step):
             if s < len(x):
-                rows.append((x[s:s + length], pos[s:s + length], y[s:s + length]))
+                rows.append((x[s : s + length], pos[s : s + length], y[s : s + length]))
     L = int(length) if length is not None else max(len(r[0]) for r in rows)
     N = len(rows)
     X = np.full((N, L, N_VOICES), PAD, dtype=np.int32)
@@ -45,12 +45,13 @@ def chorale_batches(chorales, length: int | None = None, stride: int | None = No
     Y = np.full((N, L, N_VOICES), PAD, dtype=np.int32)
     W = np.zeros((N, L), dtype=np.float32)
     for i, (x, pos, y) in enumerate(rows):
-        X[i, :len(x)], P[i, :len(x)], Y[i, :len(x)], W[i, :len(x)] = x, pos, y, 1.0
+        X[i, : len(x)], P[i, : len(x)], Y[i, : len(x)], W[i, : len(x)] = x, pos, y, 1.0
     return X, P, Y, W
 
 
-def build_chorale_lstm(units: int = 256, embed: int = 16, dropout: float = 0.0,
-                       learning_rate: float = 3e-3):
+def build_chorale_lstm(
+    units: int = 256, embed: int = 16, dropout: float = 0.0, learning_rate: float = 3e-3
+):
     """The Keras model: inputs ``tokens`` (N, T, 4) int and ``positions`` (N, T) int, output
     probabilities (N, T, 4, V). Compiled with Adam and sparse cross-entropy."""
     import keras
@@ -60,8 +61,13 @@ def build_chorale_lstm(units: int = 256, embed: int = 16, dropout: float = 0.0,
     e = keras.layers.Embedding(VOCAB_SIZE, embed, name="embedding")(tokens)  # (N, T, 4, E)
     e = keras.layers.Reshape((-1, N_VOICES * embed))(e)  # (N, T, 4E)
     # one-hot bar positions as a frozen identity embedding (a Lambda layer would not reload)
-    bar = keras.layers.Embedding(MAX_BAR_STEPS, MAX_BAR_STEPS, embeddings_initializer="identity",
-                                 trainable=False, name="bar_one_hot")(positions)  # (N, T, 16)
+    bar = keras.layers.Embedding(
+        MAX_BAR_STEPS,
+        MAX_BAR_STEPS,
+        embeddings_initializer="identity",
+        trainable=False,
+        name="bar_one_hot",
+    )(positions)  # (N, T, 16)
     x = keras.layers.Concatenate()([e, bar])
     if dropout:
         x = keras.layers.Dropout(dropout)(x)
@@ -72,8 +78,10 @@ def build_chorale_lstm(units: int = 256, embed: int = 16, dropout: float = 0.0,
     y = keras.layers.Reshape((-1, N_VOICES, VOCAB_SIZE))(y)
     p = keras.layers.Softmax(axis=-1)(y)  # (N, T, 4, V): four softmax heads
     model = keras.Model([tokens, positions], p, name="chorale_lstm")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
-                  loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
+        loss="sparse_categorical_crossentropy",
+    )
     return model
 
 
@@ -91,7 +99,7 @@ class ChoraleParams(NamedTuple):
 
 def chorale_params(model) -> ChoraleParams:
     """The weights of a :func:`build_chorale_lstm` model as NumPy arrays."""
-    E, = model.get_layer("embedding").get_weights()
+    (E,) = model.get_layer("embedding").get_weights()
     Wx, Wh, b = model.get_layer("lstm").get_weights()
     Wy, by = model.get_layer("heads").get_weights()
     return ChoraleParams(E, Wx, Wh, b, Wy, by)
@@ -107,15 +115,17 @@ def chorale_step(params: ChoraleParams, tokens, position, h, c):
 
     tokens = np.asarray(tokens)
     N = len(tokens)
-    x = np.concatenate([params.E[tokens].reshape(N, -1),
-                        np.eye(MAX_BAR_STEPS)[np.asarray(position)]], axis=1)  # (N, 4D_e + 16)
+    x = np.concatenate(
+        [params.E[tokens].reshape(N, -1), np.eye(MAX_BAR_STEPS)[np.asarray(position)]], axis=1
+    )  # (N, 4D_e + 16)
     h, c, _ = lstm_step_forward(x, h, c, params.Wx, params.Wh, params.b)
     logits = (h @ params.Wy + params.by).reshape(N, N_VOICES, VOCAB_SIZE)  # (N, 4, V)
     return logits, h, c
 
 
-def generate_chorale(params: ChoraleParams, seed_tokens, positions, temperature: float = 1.0,
-                     rng=None, sampler=None) -> np.ndarray:
+def generate_chorale(
+    params: ChoraleParams, seed_tokens, positions, temperature: float = 1.0, rng=None, sampler=None
+) -> np.ndarray:
     """Continues a chorale: reads ``seed_tokens`` (S, 4), then samples until ``positions``
     (T,) is used up (its first S entries belong to the seed). Returns tokens (T, 4).
 
@@ -135,7 +145,7 @@ def generate_chorale(params: ChoraleParams, seed_tokens, positions, temperature:
     out = np.zeros((T, N_VOICES), dtype=np.int64)
     out[:S] = seed_tokens
     for t in range(1, T):
-        logits, h, c = chorale_step(params, out[t - 1:t], positions[t:t + 1], h, c)
+        logits, h, c = chorale_step(params, out[t - 1 : t], positions[t : t + 1], h, c)
         if t >= S:
             logits = logits[0].copy()
             logits[:, PAD] = -np.inf

@@ -79,8 +79,9 @@ def score_events(score) -> list[list[tuple]]:
     single notes."""
     parts = list(score.parts)
     if len(parts) != N_VOICES:
-        raise GridError(f"score_events: expected {N_VOICES} parts ({', '.join(VOICES)}), "
-                        f"got {len(parts)}")
+        raise GridError(
+            f"score_events: expected {N_VOICES} parts ({', '.join(VOICES)}), got {len(parts)}"
+        )
     voices = []
     for part in parts:
         events = []
@@ -106,10 +107,12 @@ def encode_score(score, steps_per_quarter: int = 4) -> ScoreGrid:
     voices = score_events(score)
     end = max((o + d for events in voices for o, d, _ in events), default=0.0)
     n_steps = _steps("encode_score", end, steps_per_quarter, "the length")
-    tokens = np.stack([encode_voice(events, n_steps, steps_per_quarter) for events in voices],
-                      axis=1)  # (T, 4)
+    tokens = np.stack(
+        [encode_voice(events, n_steps, steps_per_quarter) for events in voices], axis=1
+    )  # (T, 4)
     first = _steps("encode_score", pickup, steps_per_quarter, "the pickup") % (
-        beats * steps_per_quarter)  # the missing beats of a pickup bar
+        beats * steps_per_quarter
+    )  # the missing beats of a pickup bar
     return ScoreGrid(tokens, beats, first, int(steps_per_quarter))
 
 
@@ -162,8 +165,14 @@ def _drop_pickup_rest(part, gap: float) -> None:
     part.coreElementsChanged()
 
 
-def write_midi(tokens, path, steps_per_quarter: int = 4, beats_per_bar: int = 4,
-               first: int = 0, bpm: float = 72.0):
+def write_midi(
+    tokens,
+    path,
+    steps_per_quarter: int = 4,
+    beats_per_bar: int = 4,
+    first: int = 0,
+    bpm: float = 72.0,
+):
     """Writes a token grid (T, 4) as a MIDI file (through music21) at ``bpm`` quarter notes a
     minute; returns the path."""
     from music21 import tempo

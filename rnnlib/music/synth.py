@@ -27,8 +27,14 @@ def midi_frequency(pitch) -> np.ndarray:
     return 440.0 * 2.0 ** ((np.asarray(pitch, dtype=np.float64) - 69.0) / 12.0)
 
 
-def adsr(n: int, sample_rate: int = SAMPLE_RATE, attack: float = 0.02, decay: float = 0.08,
-         sustain: float = 0.7, release: float = 0.06) -> np.ndarray:
+def adsr(
+    n: int,
+    sample_rate: int = SAMPLE_RATE,
+    attack: float = 0.02,
+    decay: float = 0.08,
+    sustain: float = 0.7,
+    release: float = 0.06,
+) -> np.ndarray:
     """An attack-decay-sustain-release envelope of n samples, 0 at both ends: (n,)."""
     t = np.arange(n) / sample_rate
     length = n / sample_rate
@@ -37,19 +43,25 @@ def adsr(n: int, sample_rate: int = SAMPLE_RATE, attack: float = 0.02, decay: fl
     return env * np.clip((length - t) / r, 0.0, 1.0)
 
 
-def organ_note(pitch: int, seconds: float, sample_rate: int = SAMPLE_RATE,
-               harmonics=(1.0, 0.5, 0.3, 0.15, 0.08)) -> np.ndarray:
+def organ_note(
+    pitch: int,
+    seconds: float,
+    sample_rate: int = SAMPLE_RATE,
+    harmonics=(1.0, 0.5, 0.3, 0.15, 0.08),
+) -> np.ndarray:
     """Additive synthesis of one note: harmonics k = 1, 2, ... with the given strengths."""
     n = max(int(round(seconds * sample_rate)), 1)
     t = np.arange(n) / sample_rate
     f = float(midi_frequency(pitch))
-    wave = sum(a * np.sin(2 * np.pi * k * f * t) for k, a in enumerate(harmonics, start=1)
-               if k * f < sample_rate / 2)
+    wave = sum(
+        a * np.sin(2 * np.pi * k * f * t)
+        for k, a in enumerate(harmonics, start=1)
+        if k * f < sample_rate / 2
+    )
     return wave / sum(harmonics) * adsr(n, sample_rate)
 
 
-def pluck_note(pitch: int, seconds: float, sample_rate: int = SAMPLE_RATE,
-               rng=None) -> np.ndarray:
+def pluck_note(pitch: int, seconds: float, sample_rate: int = SAMPLE_RATE, rng=None) -> np.ndarray:
     """Karplus-Strong: y[n] = (y[n - P] + y[n - P - 1]) / 2, started from one period of noise."""
     rng = np.random.default_rng(int(pitch)) if rng is None else rng
     n = max(int(round(seconds * sample_rate)), 1)
@@ -59,16 +71,22 @@ def pluck_note(pitch: int, seconds: float, sample_rate: int = SAMPLE_RATE,
     burst = rng.uniform(-1, 1, period)
     y[:period] = burst - burst.mean()  # no DC: the averaging filter would keep it for ever
     for k in range(1, blocks):  # one period at a time: the loop runs n / P times
-        prev = y[(k - 1) * period:k * period]
-        before = np.concatenate([y[(k - 1) * period - 1:(k - 1) * period] if k > 1 else prev[:1],
-                                 prev[:-1]])
-        y[k * period:(k + 1) * period] = 0.5 * (prev + before) * 0.998
+        prev = y[(k - 1) * period : k * period]
+        before = np.concatenate(
+            [y[(k - 1) * period - 1 : (k - 1) * period] if k > 1 else prev[:1], prev[:-1]]
+        )
+        y[k * period : (k + 1) * period] = 0.5 * (prev + before) * 0.998
     return y[:n] * adsr(n, sample_rate, attack=0.002, decay=0.05, sustain=1.0, release=0.03)
 
 
-def synthesize(tokens, steps_per_quarter: int = 2, bpm: float = 72.0,
-               sample_rate: int = SAMPLE_RATE, instruments=DEFAULT_INSTRUMENTS,
-               gains=(1.0, 0.7, 0.7, 0.9)) -> np.ndarray:
+def synthesize(
+    tokens,
+    steps_per_quarter: int = 2,
+    bpm: float = 72.0,
+    sample_rate: int = SAMPLE_RATE,
+    instruments=DEFAULT_INSTRUMENTS,
+    gains=(1.0, 0.7, 0.7, 0.9),
+) -> np.ndarray:
     """The grid (T, 4) as mono audio, float32 (S,), peak 0.9, at ``bpm`` quarter notes a
     minute: S = T / steps_per_quarter * 60 / bpm * sample_rate (plus a short tail)."""
     tokens = np.asarray(tokens)
@@ -85,9 +103,12 @@ def synthesize(tokens, steps_per_quarter: int = 2, bpm: float = 72.0,
             if pitch is None:
                 continue
             seconds = duration * quarter
-            note = (organ_note(pitch, seconds, sample_rate) if instruments[v] == "organ"
-                    else pluck_note(pitch, seconds, sample_rate))
+            note = (
+                organ_note(pitch, seconds, sample_rate)
+                if instruments[v] == "organ"
+                else pluck_note(pitch, seconds, sample_rate)
+            )
             start = int(round(offset * quarter * sample_rate))
-            mix[start:start + len(note)] += gains[v] * note[:total - start]
+            mix[start : start + len(note)] += gains[v] * note[: total - start]
     peak = np.abs(mix).max()
     return (0.9 * mix / peak if peak > 0 else mix).astype(np.float32)

@@ -130,15 +130,18 @@ def gate_traces(gates, unit=0, ax=None, *, t=None, markers=None, title=None):
 
 
 def gradient_by_lag(norms, ax=None, *, title=None, floor=1e-30):
-    """Gradient norm ``||dh_T/dh_t||`` against the lag ``T - t``, one line per model, log y.
+    """Gradient norm ``||dh_T/ds_t||`` against the lag ``T - t``, one line per model, log y.
 
+    The state s_t is h_t, or (h_t, c_t) for an LSTM (:func:`rnnlib.dynamics.state_gradient_norms`).
     norms: ``{model name: (T,) array}`` with ``norms[name][t]`` the norm for state t
     (0-based, so the last entry has lag 0), or ``{name: (lags, values)}``. Values below
-    ``floor`` are clipped to it so that a vanished gradient still shows. Notebook 06.
+    ``floor`` are drawn at it, so that a vanished gradient still shows; a dotted line marks the
+    floor and says so whenever a value was clipped. Notebook 06.
     """
     if not isinstance(norms, Mapping) or not norms:
         raise ValueError("gradient_by_lag: norms should be a non-empty dict {model: (T,) norms}")
     ax = _axes(ax, (7.0, 3.5))
+    clipped = False
     for name, value in norms.items():
         if isinstance(value, tuple) and len(value) == 2:
             lags, vals = (np.asarray(v, dtype=float).ravel() for v in value)
@@ -152,8 +155,17 @@ def gradient_by_lag(norms, ax=None, *, title=None, floor=1e-30):
             )
         order = np.argsort(lags)
         ax.semilogy(lags[order], np.maximum(vals[order], floor), label=str(name), linewidth=1.8)
+        clipped = clipped or bool(np.any(vals < floor))
+    if clipped:
+        ax.axhline(
+            floor,
+            color="grey",
+            linestyle=":",
+            linewidth=1.0,
+            label=f"below {floor:.0e}: drawn here (vanished)",
+        )
     ax.set_xlabel(r"lag $T - t$ (steps back from the end)")
-    ax.set_ylabel(r"$\|\partial h_T / \partial h_t\|$")
+    ax.set_ylabel(r"$\|\partial h_T / \partial s_t\|$, $s_t = h_t$ or $(h_t, c_t)$")
     ax.set_title(title if title is not None else "how much of the gradient reaches step t")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small")

@@ -101,6 +101,15 @@ def adding_sequence(x, y=None, ax=None, *, title=None):
     return ax
 
 
+# How the benchmarks' model keys read in a legend.
+MODEL_NAMES = {
+    "simple_rnn": "SimpleRNN",
+    "lstm": "LSTM",
+    "lstm_chrono": "LSTM (chrono init)",
+    "gru": "GRU",
+}
+
+
 def adding_results(runs, ax=None, *, baseline: float = 1 / 6, title=None):
     """Held-out MSE against T for each model, log scale, beside the predict-the-mean baseline.
     runs: dicts with keys ``model``, ``T``, ``mse`` (the benchmark JSON's ``runs``); several
@@ -112,7 +121,7 @@ def adding_results(runs, ax=None, *, baseline: float = 1 / 6, title=None):
         mses = [
             np.median([r["mse"] for r in runs if r["model"] == model and r["T"] == T]) for T in Ts
         ]
-        ax.semilogy(Ts, mses, marker="o", label=model)
+        ax.semilogy(Ts, mses, marker="o", label=MODEL_NAMES.get(model, model))
     ax.axhline(
         baseline,
         color="black",

@@ -7,8 +7,9 @@ import numpy as np
 VOICE_COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:blue")  # soprano ... bass
 
 
-def piano_roll(tokens, ax=None, steps_per_quarter: int = 2, seed_steps: int = 0,
-               title: str | None = None):
+def piano_roll(
+    tokens, ax=None, steps_per_quarter: int = 2, seed_steps: int = 0, title: str | None = None
+):
     """Draws a grid (T, 4) as a piano roll: one bar per note, a colour per voice, time in
     quarter notes; a shaded region marks the first ``seed_steps`` steps (a given opening).
     Returns ``ax``."""
@@ -22,8 +23,9 @@ def piano_roll(tokens, ax=None, steps_per_quarter: int = 2, seed_steps: int = 0,
     q = float(steps_per_quarter)
     pitches = []
     for v, name in enumerate(VOICES):
-        bars = [(o, d, p) for o, d, p in decode_voice(tokens[:, v], steps_per_quarter)
-                if p is not None]
+        bars = [
+            (o, d, p) for o, d, p in decode_voice(tokens[:, v], steps_per_quarter) if p is not None
+        ]
         for o, d, p in bars:
             ax.broken_barh([(o, d - 0.04)], (p - 0.4, 0.8), color=VOICE_COLOURS[v])
             pitches.append(p)

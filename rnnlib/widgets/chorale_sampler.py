@@ -21,20 +21,31 @@ class ChoraleSampler:
     ``display(sampler)``.
     """
 
-    def __init__(self, generate, temperatures=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5), value=1.0,
-                 seed_steps: int = 0, steps_per_quarter: int = 2, bpm: float = 80.0,
-                 sample_rate: int = 16000):
+    def __init__(
+        self,
+        generate,
+        temperatures=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
+        value=1.0,
+        seed_steps: int = 0,
+        steps_per_quarter: int = 2,
+        bpm: float = 80.0,
+        sample_rate: int = 16000,
+    ):
         import ipywidgets as widgets
 
         temps = [float(t) for t in temperatures]
         if not temps or min(temps) <= 0 or float(value) not in temps:
-            raise ValueError(f"ChoraleSampler: value {value} should be one of the temperatures "
-                             f"{temps}, all > 0")
+            raise ValueError(
+                f"ChoraleSampler: value {value} should be one of the temperatures {temps}, all > 0"
+            )
         self.generate, self.seed_steps = generate, int(seed_steps)
         self.steps_per_quarter, self.bpm, self.sample_rate = steps_per_quarter, bpm, sample_rate
-        self.slider = widgets.SelectionSlider(options=[(f"{t:g}", t) for t in temps],
-                                              value=float(value), description="temperature",
-                                              continuous_update=False)
+        self.slider = widgets.SelectionSlider(
+            options=[(f"{t:g}", t) for t in temps],
+            value=float(value),
+            description="temperature",
+            continuous_update=False,
+        )
         self.output = widgets.Output()
         self.player = widgets.Audio(format="wav", autoplay=False, loop=False)
         self.slider.observe(lambda change: self.draw(change["new"]), names="value")
@@ -48,8 +59,13 @@ class ChoraleSampler:
         from rnnlib.plot.music import piano_roll
 
         fig, ax = plt.subplots(figsize=(11, 3.4))
-        piano_roll(tokens, ax=ax, steps_per_quarter=self.steps_per_quarter,
-                   seed_steps=self.seed_steps, title=f"generated at temperature {temperature:g}")
+        piano_roll(
+            tokens,
+            ax=ax,
+            steps_per_quarter=self.steps_per_quarter,
+            seed_steps=self.seed_steps,
+            title=f"generated at temperature {temperature:g}",
+        )
         fig.tight_layout()
         return fig
 

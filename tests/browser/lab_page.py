@@ -156,8 +156,10 @@ def widget_signature(widget: Locator, spec: WidgetSpec) -> str:
 
 def widget_images(widget: Locator, spec: WidgetSpec) -> list[str]:
     """The src of every loaded image in the widget's outputs (the plots it shows)."""
-    return widget.locator(spec.output).locator("img").evaluate_all(
-        "els => els.filter(e => e.complete && e.naturalWidth > 0).map(e => e.src)"
+    return (
+        widget.locator(spec.output)
+        .locator("img")
+        .evaluate_all("els => els.filter(e => e.complete && e.naturalWidth > 0).map(e => e.src)")
     )
 
 

@@ -39,8 +39,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.execute import fill_answers
-from autograder.notebooks import course_root
+from autograder.course.answers import fill_answers
+from autograder.course.notebooks import course_root
 
 from .lab_page import (
     WidgetSpec,
@@ -111,8 +111,9 @@ def discover_cases(root: Path = REPO) -> list[Case]:
         notebook = folder / f"{folder.name}.ipynb"
         if not (re.fullmatch(r"\d\d_\w+", folder.name) and notebook.is_file()):
             continue
-        code = [c.source for c in nbformat.read(notebook, as_version=4).cells
-                if c.cell_type == "code"]
+        code = [
+            c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
+        ]
         widgets = tuple(name for source in code for name in WIDGET_CALL.findall(source))
         tables = sum(bool(TABLE_CALL.search(source)) for source in code)
         cases.append(Case(folder.name, widgets, tables))

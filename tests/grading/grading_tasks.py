@@ -11,7 +11,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class FolderTask:
-    """A task with a template folder, shaped like autograder.grade.GradeTask."""
+    """A task with a template folder, shaped like autograder.grading.task.GradeTask."""
 
     name: str
     template: str

@@ -36,9 +36,10 @@ from grading_helpers import place_submission
 from solution_runs import solution_run
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import execute as ex
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import gradebook
+from autograder.engine import nbgrader_run as ng
 
 ROOT = nbs.course_root()
 ASSIGNMENTS = nbs.assignments(ROOT)
@@ -149,10 +150,10 @@ class Graded:
         self.deleted: dict[str, str | None] = {}
         self.edited: dict[str, str] = {}  # notebook path stem -> test edited by `messy`
         self.seconds: dict[str, float] = {}
-        self.control: list[ng.CellScore] = []
+        self.control: list[gradebook.CellScore] = []
 
     def scores(self, student: str):
-        return [s for s in ng.scores(self.root) if s.student == student]
+        return [s for s in gradebook.scores(self.root) if s.student == student]
 
     def autograded(self, student: str, assignment: str, notebook: str):
         return nbs.read(self.root / "autograded" / student / assignment / f"{notebook}.ipynb")
@@ -178,7 +179,7 @@ def graded(tmp_path_factory) -> Graded:
     for aid in ASSIGNMENTS:
         for source in nbs.notebooks(root, nbs.SOURCE_DIR, aid):
             release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / source.name)
-            solved = ex.fill_answers(release_nb, nbs.read(source))
+            solved = fill_answers(release_nb, nbs.read(source))
             files = student_artifacts(source, tmp_path_factory)
             tricky, result.warned[source.stem], result.deleted[source.stem] = make_tricky(solved)
             messy, result.edited[source.stem] = make_messy(solved)
@@ -276,7 +277,7 @@ def test_config_settings_for_a_tensorflow_course(config, monkeypatch):
     assert config.IgnorePattern.enabled is True
     assert config.OverwriteCells.add_missing_cells is True
     # ...with an OverwriteCells that survives pasted, renamed and re-versioned cells
-    from autograder.sanitize import OverwriteCellsSafely
+    from autograder.engine.sanitize import OverwriteCellsSafely
 
     assert OverwriteCellsSafely in config.Autograde.sanitize_preprocessors
     assert 60 <= config.Execute.timeout <= 600
@@ -357,7 +358,7 @@ def test_tensorflow_warning_and_deleted_cell_keep_full_marks(graded):
 def test_edited_pasted_and_reversioned_cells_keep_full_marks(graded):
     """With a test cell edited to `assert True`, a test cell copied and pasted, a test cell's
     schema_version changed and a cell with an unknown grade_id, is the submission graded, with
-    full marks and the edited test restored (autograder.sanitize.OverwriteCellsSafely)?"""
+    full marks and the edited test restored (autograder.engine.sanitize.OverwriteCellsSafely)?"""
     problems = _full_marks_problems(graded, "messy", ROBUSTNESS)
     assert not problems, "messy submission lost points:\n  " + "\n  ".join(problems)
     for aid in ROBUSTNESS:
@@ -398,8 +399,9 @@ def _hidden_lines(aid: str, path: Path) -> list[str]:
     """Distinctive lines of the hidden tests: long enough, and not shown in the release (not
     even as part of a longer visible line, such as `atol=0, rtol=0)` or a call's first line)."""
     release = nbs.read(ROOT / nbs.RELEASE_DIR / aid / path.name)
-    release_text = "\n".join(" ".join(ln.split()) for c in release.cells
-                             for ln in c.source.splitlines())
+    release_text = "\n".join(
+        " ".join(ln.split()) for c in release.cells for ln in c.source.splitlines()
+    )
     lines = []
     for cell in nbs.read(path).cells:
         for line in nbs.region_lines(cell.source, nbs.BEGIN_HIDDEN, nbs.END_HIDDEN):
@@ -450,7 +452,7 @@ def test_feedback_tracebacks_keep_only_the_message():
     hidden, line) to `Error: message`, leaving answer cells alone?"""
     import nbformat
 
-    from autograder.feedback import HideTestTracebacks
+    from autograder.engine.feedback import HideTestTracebacks
 
     def cell(meta):
         c = nbformat.v4.new_code_cell("check()")

@@ -2,9 +2,10 @@
 row per submission when a worker dies mid-batch?
 
 The same batch of 02_rnn_cell (the solution, the untouched release, a file that is not a
-notebook) goes through `autograder.batch.grade_batch` twice, in two throwaway course roots:
-once on the local process pool, once on a real Dask LocalCluster with two worker processes on
-loopback (autograder/executors.py; the template course root travels to the workers as bytes).
+notebook) goes through `autograder.grading.grade.grade_batch` twice, in two throwaway course
+roots: once on the local process pool, once on a real Dask LocalCluster with two worker
+processes on loopback (autograder/grading/executors.py; the template course root travels to the
+workers as bytes).
 Then a third batch runs on a fresh cluster while the test kills (SIGKILL) the worker process
 that is grading a submission.
 """
@@ -20,11 +21,13 @@ import time
 
 import pytest
 
-from autograder import batch, executors, sandbox
-from autograder import execute as ex
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
-from autograder.submissions import Submission
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import gradebook
+from autograder.engine import nbgrader_run as ng
+from autograder.grading import executors, grade
+from autograder.grading.intake import Submission
+from autograder.sandbox.limits import Limits
 
 AID = "02_rnn_cell"
 ROOT = nbs.course_root()
@@ -34,7 +37,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
 
 def _submissions(with_invalid: bool = True) -> dict[str, Submission]:
     release = nbs.read(ROOT / nbs.RELEASE_DIR / AID / f"{AID}.ipynb")
-    solved = ex.fill_answers(release, nbs.read(ROOT / nbs.SOURCE_DIR / AID / f"{AID}.ipynb"))
+    solved = fill_answers(release, nbs.read(ROOT / nbs.SOURCE_DIR / AID / f"{AID}.ipynb"))
     subs = {
         "solution": Submission("solution", AID, {f"{AID}.ipynb": nbs.dumps(solved)}),
         "untouched": Submission("untouched", AID, {f"{AID}.ipynb": nbs.dumps(release)}),
@@ -51,14 +54,14 @@ def _course(tmp, name):
 
 
 def _grade(root, subs, pool):
-    limits = sandbox.Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
+    limits = Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
     out = root / "grades.csv"
-    results = batch.grade_batch(
+    results = grade.grade_batch(
         root, AID, subs, limits=limits, executor=pool, out_csv=out, progress=False
     )
     with open(out, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return {"root": root, "results": results, "rows": rows, "scores": ng.scores(root)}
+    return {"root": root, "results": results, "rows": rows, "scores": gradebook.scores(root)}
 
 
 def _cluster():

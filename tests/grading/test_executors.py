@@ -1,4 +1,4 @@
-"""Do `rnn-course grade`'s executors (autograder/executors.py) run tasks, ship the template
+"""Do `rnn-course grade`'s executors (autograder/grading/executors.py) run tasks, ship the template
 folder as bytes, and retry a task whose worker died exactly once?
 
 The local pool is a real process pool; the cluster is a real Dask LocalCluster with two
@@ -12,7 +12,7 @@ import shutil
 import grading_tasks as tasks
 import pytest
 
-from autograder import executors
+from autograder.grading import bundles, executors
 
 pytestmark = pytest.mark.xdist_group("dask")
 
@@ -83,7 +83,7 @@ def test_dask_ships_the_template_as_bytes(cluster, tmp_path):
         seen = future.result(timeout=300)
     shutil.rmtree(template)
     assert seen["template"] != str(template)
-    assert executors.TEMPLATE_CACHE in seen["template"]
+    assert bundles.TEMPLATE_CACHE in seen["template"]
     assert seen["files"] == {
         "nbgrader_config.py": b"c = get_config()\n",
         "solutions/a/a.ipynb": b'{"cells": []}',

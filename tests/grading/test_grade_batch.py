@@ -1,8 +1,8 @@
 """Does `rnn-course grade` grade a hostile batch correctly, and does `rnn-course check` help?
 
 One batch of submissions of 02_rnn_cell, each built from the release or the solution plus
-one thing a real or hostile student did, goes through `autograder.batch.grade_batch` (the code
-behind `rnn-course grade`) in a throwaway course root. Each case states its expected status
+one thing a real or hostile student did, goes through `autograder.grading.grade.grade_batch` (the
+code behind `rnn-course grade`) in a throwaway course root. Each case states its expected status
 and score. Then: the batch completes with one CSV row per student; no wrong answer gains
 points through a hook, a patch or a shipped package; the course root, the installed rnnlib
 and the originals are byte-identical; no process outlives the batch.
@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import execute as ex
-from autograder import notebooks as nbs
-from autograder import sandbox
-from autograder.submissions import read_folder_files
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.grading.intake import read_folder_files
+from autograder.sandbox import bwrap
+from autograder.sandbox.limits import Limits
 
 AID = "02_rnn_cell"
 ROOT = nbs.course_root()
@@ -144,7 +145,7 @@ def cases():
     """{student: (notebook or raw bytes or None, extra files, expected status, score check)}.
     The score check is a number (exact) or a callable on the result."""
     master, release = _master(), _release()
-    solved = ex.fill_answers(release, master)
+    solved = fill_answers(release, master)
     partial = copy.deepcopy(solved)
     _answer(partial, "rnn_forward").source = _answer(release, "rnn_forward").source
     deleted = copy.deepcopy(solved)
@@ -174,22 +175,39 @@ def cases():
         "shipped-rnnlib": (release, _shipped_rnnlib(), "tampered", 0.0),
         "patch-checks": (_append(release, PATCH_CHECKS), {}, "tampered", 0.0),
         "default-capture": (
-            _append(solved, DEFAULT_CAPTURE, "rnn_step_forward"), {}, "ok",
+            _append(solved, DEFAULT_CAPTURE, "rnn_step_forward"),
+            {},
+            "ok",
             lambda r: r["ex:rnn_step_forward"] == "0",
         ),  # fmt: skip
         "gradebook-writer": (_append(release, GRADEBOOK), {}, "tampered", 0.0),
         "vandal": (_append(release, VANDAL), {}, "tampered", 0.0),
         "detached": (_append(solved, DETACHED), {}, "ok", FULL),
-        "ignores-sigint": (_append(solved, IGNORE_SIGINT, "embedding_forward"), {}, "timeout",
-                           lambda r: float(r["score"]) < FULL),  # fmt: skip
-        "exit-in-function": (_append(solved, EXIT_IN_FUNCTION, "rnn_forward"), {}, "crashed",
-                             lambda r: float(r["score"]) <= FULL - 4),  # fmt: skip
+        "ignores-sigint": (
+            _append(solved, IGNORE_SIGINT, "embedding_forward"),
+            {},
+            "timeout",
+            lambda r: float(r["score"]) < FULL,
+        ),  # fmt: skip
+        "exit-in-function": (
+            _append(solved, EXIT_IN_FUNCTION, "rnn_forward"),
+            {},
+            "crashed",
+            lambda r: float(r["score"]) <= FULL - 4,
+        ),  # fmt: skip
         "sys-exit": (_append(solved, "import sys\nsys.exit()"), {}, "ok", FULL),
-        "kills-kernel": (_append(solved, "import os, signal\nos.kill(os.getpid(), 9)",
-                                 "embedding_forward"), {}, "crashed",
-                         lambda r: float(r["score"]) <= FULL - 3),  # fmt: skip
-        "memory": (_append(solved, MEMORY, "embedding_forward"), {}, "memory",
-                   lambda r: float(r["score"]) <= FULL - 3),  # fmt: skip
+        "kills-kernel": (
+            _append(solved, "import os, signal\nos.kill(os.getpid(), 9)", "embedding_forward"),
+            {},
+            "crashed",
+            lambda r: float(r["score"]) <= FULL - 3,
+        ),  # fmt: skip
+        "memory": (
+            _append(solved, MEMORY, "embedding_forward"),
+            {},
+            "memory",
+            lambda r: float(r["score"]) <= FULL - 3,
+        ),  # fmt: skip
         "huge-output": (_append(solved, HUGE_OUTPUT), {}, "ok", FULL),
         "writes-files": (_append(solved, WRITES_FILES), {}, "ok", FULL),
         "deleted-test": (deleted, {}, "ok", FULL),
@@ -228,11 +246,11 @@ def _marked_processes() -> list[str]:
 
 @pytest.fixture(scope="module")
 def batch_run(tmp_path_factory):
-    from autograder import batch
-    from autograder import nbgrader_run as ng
-    from autograder.lms import read_submissions
+    from autograder.engine import nbgrader_run as ng
+    from autograder.grading import grade
+    from autograder.grading.intake import read_submissions
 
-    ok, why = sandbox.available()
+    ok, why = bwrap.available()
     if not ok:
         pytest.skip(f"the sandbox is unavailable here: {why}")
     tmp = tmp_path_factory.mktemp("grade-batch")
@@ -254,12 +272,12 @@ def batch_run(tmp_path_factory):
             (folder / rel).write_bytes(blob)
     originals = _hash_tree(incoming)
     course_before = _hash_tree(root / nbs.SOURCE_DIR)
-    rnnlib_dir = Path(sandbox._package_dir("rnnlib"))
+    rnnlib_dir = Path(bwrap._package_dir("rnnlib"))
     # 02's slowest cell takes a few seconds; the `ignores-sigint` case waits out the whole cell
     # limit, so a tight one keeps the batch short (it was 120 s of the batch's ~12 minutes)
-    limits = sandbox.Limits(memory_mb=2048, cell_timeout=45, notebook_timeout=900)
+    limits = Limits(memory_mb=2048, cell_timeout=45, notebook_timeout=900)
     subs = read_submissions(incoming, AID)
-    results = batch.grade_batch(
+    results = grade.grade_batch(
         root, AID, subs, workers=2, limits=limits, out_csv=tmp / "grades.csv",
         report=tmp / "report.md", progress=False,
     )  # fmt: skip
@@ -346,11 +364,11 @@ def test_tamper_report_names_the_hooks(batch_run):
 
 def test_regrading_skips_what_is_graded(batch_run):
     """Does a second run with the same files skip every submission (resume)?"""
-    from autograder import batch
-    from autograder.lms import read_submissions
+    from autograder.grading import grade
+    from autograder.grading.intake import read_submissions
 
     subs = read_submissions(batch_run["incoming"], AID)
-    again = batch.grade_batch(batch_run["root"], AID, subs, workers=1, progress=False)
+    again = grade.grade_batch(batch_run["root"], AID, subs, workers=1, progress=False)
     before = {r.student: (r.status, r.score) for r in batch_run["results"]}
     assert {r.student: (r.status, r.score) for r in again} == before
 
@@ -371,11 +389,9 @@ def test_check_full_marks_zero_and_names_the_failing_exercise(tmp_path):
     master, release = _master(), _release()
     folder = tmp_path / AID
     folder.mkdir()
-    solved = ex.fill_answers(release, master)
+    solved = fill_answers(release, master)
     wrong = copy.deepcopy(solved)
-    _answer(wrong, "embedding_forward").source = (
-        "def embedding_forward(x, W):\n    return W[x].T\n"
-    )
+    _answer(wrong, "embedding_forward").source = "def embedding_forward(x, W):\n    return W[x].T\n"
     runs = {}
     for label, nb in (("solution", solved), ("release", release), ("wrong", wrong)):
         path = folder / f"{AID}.ipynb"

@@ -1,7 +1,7 @@
 """Does every notebook run here talk to its kernel through the sliced-poll client?
 
 A cell that displays a widget sometimes loses the wake-up of nbclient's wait for the kernel's
-reply, which then lasts the whole cell timeout (autograder/execute.py, SlicedPollChannel).
+reply, which then lasts the whole cell timeout (autograder/engine/kernel.py, SlicedPollChannel).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import pytest
 from jupyter_client.manager import AsyncKernelManager
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import execute as ex
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
+from autograder.engine import kernel as ex
 
 
 def test_nbgrader_and_our_runs_use_the_sliced_poll_client():
-    """Do `nbgrader autograde` (its config) and autograder.execute's kernels both use it?"""
+    """Do `nbgrader autograde` (its config) and autograder.engine.kernel's kernels both use it?"""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(nbs.course_root())).load_config()
     assert AsyncKernelManager(config=config).client_factory is ex.SlicedPollKernelClient
     assert ex.IPCKernelManager().client_factory is ex.SlicedPollKernelClient

@@ -16,9 +16,10 @@ import notebook_harness as harness
 import pytest
 from grading_helpers import place_submission
 
-from autograder import execute as ex
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import gradebook
+from autograder.engine import nbgrader_run as ng
 
 ROOT = nbs.course_root()
 # the two ways a notebook loads a saved model under autograde (rl.training's fit_or_load and
@@ -32,8 +33,10 @@ def _with_artifacts() -> list[str]:
     return [
         aid
         for aid in nbs.assignments(ROOT)
-        if any(LOADS_ARTIFACTS.search(p.read_text(encoding="utf-8"))
-               for p in nbs.notebooks(ROOT, nbs.SOURCE_DIR, aid))
+        if any(
+            LOADS_ARTIFACTS.search(p.read_text(encoding="utf-8"))
+            for p in nbs.notebooks(ROOT, nbs.SOURCE_DIR, aid)
+        )
     ]
 
 
@@ -49,12 +52,13 @@ def test_notebook_alone_scores_all_but_the_long_trainings(aid, tmp_path):
     ng.run_nbgrader(root, "generate_assignment", aid, "--force")
     for source in nbs.notebooks(root, nbs.SOURCE_DIR, aid):
         release_nb = nbs.read(root / nbs.RELEASE_DIR / aid / source.name)
-        place_submission(root, "alone", aid, {source.stem: ex.fill_answers(release_nb,
-                                                                           nbs.read(source))})
+        place_submission(
+            root, "alone", aid, {source.stem: fill_answers(release_nb, nbs.read(source))}
+        )
     ng.run_nbgrader(root, "autograde", aid)
 
     unclear, missing = [], []
-    for score in ng.scores(root):
+    for score in gradebook.scores(root):
         if score.cell_type != "code" or score.needs_manual_grade:
             continue
         if score.auto_score is not None and score.auto_score >= score.max_score:
@@ -63,6 +67,8 @@ def test_notebook_alone_scores_all_but_the_long_trainings(aid, tmp_path):
         cell = next(c for c in nb.cells if nbs.grade_id(c) == score.grade_id)
         why = harness.error_summary(cell)
         (missing if NAMES_A_FILE.search(why) else unclear).append(f"{score.grade_id}: {why}")
-    assert not unclear, (f"{aid} submitted alone loses points without naming a missing file:\n  "
-                         + "\n  ".join(unclear))
+    assert not unclear, (
+        f"{aid} submitted alone loses points without naming a missing file:\n  "
+        + "\n  ".join(unclear)
+    )
     print(f"{aid}: cells that need the saved models: {missing or 'none'}")

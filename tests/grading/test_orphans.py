@@ -1,4 +1,4 @@
-"""Does a command the grader starts die with the grader (autograder/orphans.py)?"""
+"""Does a command the grader starts die with the grader (autograder/engine/orphans.py)?"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from autograder import orphans
+from autograder.engine import orphans
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux prctl only")
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Li
 # session), prints its pid, then waits for it like grade._run_nbgrader does
 GRADER = """
 import subprocess, sys
-from autograder.orphans import die_with_parent
+from autograder.engine.orphans import die_with_parent
 cmd = ["sleep", "120"]
 proc = subprocess.Popen(die_with_parent(cmd) if sys.argv[1] == "guarded" else cmd,
                         start_new_session=True)
@@ -36,8 +36,9 @@ def _alive(pid: int) -> bool:
 
 
 def _child_after_killing_grader(mode: str) -> int:
-    grader = subprocess.Popen([sys.executable, "-c", GRADER, mode], stdout=subprocess.PIPE,
-                              text=True)
+    grader = subprocess.Popen(
+        [sys.executable, "-c", GRADER, mode], stdout=subprocess.PIPE, text=True
+    )
     child = int(grader.stdout.readline())
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # the wrapper has exec'd into sleep
@@ -73,6 +74,8 @@ def test_wrapper_refuses_bad_arguments_and_a_gone_parent(capsys):
     """A missing parent pid is a usage error; when the named parent is gone, nothing runs."""
     assert orphans.main(["sleep"]) == 2
     assert "usage" in capsys.readouterr().err
-    gone = subprocess.run([sys.executable, "-m", "autograder.orphans", "999999999", "sleep", "60"],
-                          timeout=30)  # no process has that pid: the grader "died" already
+    gone = subprocess.run(
+        [sys.executable, "-m", "autograder.engine.orphans", "999999999", "sleep", "60"],
+        timeout=30,
+    )  # no process has that pid: the grader "died" already
     assert gone.returncode == 1

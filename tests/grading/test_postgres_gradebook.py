@@ -1,6 +1,6 @@
 """Does the course's nbgrader workflow give the same grades with a PostgreSQL gradebook?
 
-A private PostgreSQL server (benchmarks/pg_server.py: Debian's package, initdb in a temporary
+A private PostgreSQL server (tests/pg_server.py: Debian's package, initdb in a temporary
 folder, a Unix socket there, no TCP, stopped afterwards) holds the gradebook of one course copy,
 set by the one setting a large class needs (`CourseDirectory.db_url`); a second copy keeps
 nbgrader's SQLite file. Both go through the same instructor's cycle with the real command line:
@@ -10,8 +10,8 @@ nbgrader's SQLite file. Both go through the same instructor's cycle with the rea
 with two students (`solution`: every answer filled in; `untouched`: the release as handed out),
 then the queries and the manual-grade write of the formgrader (nbgrader's NbGraderAPI and its
 GradeHandler's commit). The grades must be equal, row for row. Then `rnn-course grade`
-(autograder.batch) records a batch in PostgreSQL through the same setting, and a serialization
-failure is provoked for real and retried.
+(autograder.grading.grade) records a batch in PostgreSQL through the same setting, and a
+serialization failure is provoked for real and retried.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import os
 import shutil
 import sys
 
+import pg_server
 import pytest
 from grading_helpers import place_submission
 
-from autograder import execute as ex
-from autograder import gradebook
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
-from benchmarks import pg_server
+from autograder.course import notebooks as nbs
+from autograder.course.answers import fill_answers
+from autograder.engine import gradebook
+from autograder.engine import nbgrader_run as ng
 
 ROOT = nbs.course_root()
 ASSIGNMENTS = nbs.assignments(ROOT)
@@ -54,7 +54,7 @@ def _cycle(root, db_url: str | None) -> dict:
     ng.run_nbgrader(root, "generate_assignment", ASSIGNMENT, "--force", db_url=db_url)
     for source in nbs.notebooks(root, nbs.SOURCE_DIR, ASSIGNMENT):
         release_nb = nbs.read(root / nbs.RELEASE_DIR / ASSIGNMENT / source.name)
-        solved = ex.fill_answers(release_nb, nbs.read(source))
+        solved = fill_answers(release_nb, nbs.read(source))
         place_submission(root, "solution", ASSIGNMENT, {source.stem: solved})
         place_submission(root, "untouched", ASSIGNMENT, {source.stem: release_nb})
     ng.run_nbgrader(root, "autograde", ASSIGNMENT, db_url=db_url)
@@ -65,7 +65,7 @@ def _cycle(root, db_url: str | None) -> dict:
             (r["assignment"], r["student_id"], float(r["score"]), float(r["max_score"]))
             for r in csv.DictReader(fh)
         )
-    return {"root": root, "scores": ng.scores(root, db_url), "export": export}
+    return {"root": root, "scores": gradebook.scores(root, db_url), "export": export}
 
 
 @pytest.fixture(scope="module")
@@ -278,8 +278,9 @@ def test_rnn_course_grade_records_in_postgresql(pg, tmp_path):
     SQLite files), and do generate_feedback and export then work from it?"""
     from nbgrader.api import Gradebook
 
-    from autograder import batch, sandbox
-    from autograder.submissions import Submission
+    from autograder.grading import grade
+    from autograder.grading.intake import Submission
+    from autograder.sandbox.limits import Limits
 
     url = pg.create_database("gradebook_grade", owner="grader")
     root = ng.make_course_copy(tmp_path / "course", ROOT, [ASSIGNMENT])
@@ -290,15 +291,15 @@ def test_rnn_course_grade_records_in_postgresql(pg, tmp_path):
     subs = {}
     for source in nbs.notebooks(root, nbs.SOURCE_DIR, ASSIGNMENT):
         release_nb = nbs.read(root / nbs.RELEASE_DIR / ASSIGNMENT / source.name)
-        solved = ex.fill_answers(release_nb, nbs.read(source))
+        solved = fill_answers(release_nb, nbs.read(source))
         for student, data in (("solution", nbs.dumps(solved)), ("not-json", b"{ oops")):
             files = dict(subs[student].files) if student in subs else {}
             files[source.name] = data
             subs[student] = Submission(student, ASSIGNMENT, files)
-    limits = sandbox.Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
+    limits = Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
     results = {
         r.student: r
-        for r in batch.grade_batch(root, ASSIGNMENT, subs, workers=2, limits=limits,
+        for r in grade.grade_batch(root, ASSIGNMENT, subs, workers=2, limits=limits,
                                    progress=False)
     }  # fmt: skip
     assert not (root / "gradebook.db").exists(), "rnn-course grade wrote a SQLite gradebook"

@@ -17,8 +17,8 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import CheckCellMetadata, ComputeChecksums, DeduplicateIds, SaveCells
 
-from autograder.feedback import HideTestTracebacks
-from autograder.sanitize import SCHEMA_VERSION, OverwriteCellsSafely
+from autograder.engine.feedback import HideTestTracebacks
+from autograder.engine.sanitize import SCHEMA_VERSION, OverwriteCellsSafely
 
 SOURCE = Path(__file__).parent / "files" / "tiny-source.ipynb"
 
@@ -30,8 +30,9 @@ def grade_ids(nb) -> list[str | None]:
 @pytest.fixture
 def resources(tmp_path, monkeypatch):
     # the gradebook runs `alembic` by name: find it next to this Python, as nbgrader_config does
-    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent),
-                                                os.environ.get("PATH", "")]))
+    monkeypatch.setenv(
+        "PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
     db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(db_url) as gb:
         gb.add_assignment("ps0")
@@ -105,8 +106,12 @@ def test_changed_schema_version_is_reset(resources):
 def test_feedback_traceback_keeps_only_the_message():
     """Does a failed test cell's traceback shrink to its last line, leaving answers alone?"""
     nb = student()
-    error = nbformat.v4.new_output("error", ename="AssertionError", evalue="h is wrong",
-                                   traceback=["Traceback", "  assert hidden_line()", "boom"])
+    error = nbformat.v4.new_output(
+        "error",
+        ename="AssertionError",
+        evalue="h is wrong",
+        traceback=["Traceback", "  assert hidden_line()", "boom"],
+    )
     nb.cells[2].outputs = [error]
     nb.cells[1].outputs = [copy.deepcopy(error)]
     out, _ = HideTestTracebacks().preprocess(nb, {})

@@ -1,4 +1,5 @@
-"""Does a warm sandbox (a fork of the zygote, warm.py) isolate exactly as bubblewrap does?
+"""Does a warm sandbox (a fork of the zygote, autograder/sandbox/warm.py) isolate exactly as
+bubblewrap does?
 
 The same probe runs in both: who it runs as, what it can write and see, the network, the
 processes, the open files. Then what only the warm path has to get right: the exit status
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox, warm
+from autograder.sandbox import bwrap, cgroups, warm, warm_client
+from autograder.sandbox.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,16 +51,16 @@ print(json.dumps(seen))
 
 @pytest.fixture(scope="module")
 def zygote():
-    ok, why = sandbox.available()
+    ok, why = bwrap.available()
     if not ok:
         pytest.skip(f"the sandbox is unavailable here: {why}")
-    server = sandbox.warm_server()
+    server = warm.warm_server()
     if server is None:
-        pytest.skip(f"warm sandboxes are unavailable here: {sandbox.warm_unavailable()}")
+        pytest.skip(f"warm sandboxes are unavailable here: {warm.warm_unavailable()}")
     return server
 
 
-def _run(box: sandbox.Sandbox, code: str, *args: str, timeout: float = 120):
+def _run(box: bwrap.Sandbox, code: str, *args: str, timeout: float = 120):
     cmd = box.command([sys.executable, "-I", "-c", code, *args])
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
@@ -69,7 +71,7 @@ def test_both_sandboxes_isolate_the_same_way(zygote, tmp_path, kind):
     work.mkdir()
     outside = [str(ROOT / "README.md"), str(tmp_path / "outside.txt"), zygote.socket]
     readme_before = (ROOT / "README.md").read_bytes()
-    box = sandbox.Sandbox(work, sandbox.Limits(), warm=zygote.socket if kind == "warm" else None)
+    box = bwrap.Sandbox(work, Limits(), warm=zygote.socket if kind == "warm" else None)
     try:
         proc = _run(box, PROBE, *outside)
     finally:
@@ -82,7 +84,7 @@ def test_both_sandboxes_isolate_the_same_way(zygote, tmp_path, kind):
     assert set(seen["fds"]) <= {0, 1, 2, 3}  # 3: the listing itself; no socket of the zygote
     # a private /tmp: only the way to the submission and to read-only paths under /tmp (a
     # checkout there) besides its home
-    ways = [Path(p).parts for p in (work, *sandbox.readonly_paths())]
+    ways = [Path(p).parts for p in (work, *bwrap.readonly_paths())]
     assert set(seen["tmp"]) == {"home"} | {p[2] for p in ways if p[1:2] == ("tmp",)}
     assert seen["network"] == "Network is unreachable"
     writes = seen["writes"]
@@ -102,12 +104,12 @@ def test_a_checkout_under_tmp_stays_visible(zygote, tmp_path, monkeypatch, kind)
     checkout = tmp_path / "clone" / "rnnlib"
     checkout.mkdir(parents=True)
     (checkout / "marker.py").write_text("VISIBLE = True\n")
-    paths = (*sandbox.readonly_paths(), str(checkout))
-    monkeypatch.setattr(sandbox, "readonly_paths", lambda: paths)
+    paths = (*bwrap.readonly_paths(), str(checkout))
+    monkeypatch.setattr(bwrap, "readonly_paths", lambda: paths)
     work = tmp_path / "work"
     work.mkdir()
-    box = sandbox.Sandbox(
-        work, sandbox.Limits(), cgroups=False, warm=zygote.socket if kind == "warm" else None
+    box = bwrap.Sandbox(
+        work, Limits(), cgroups=False, warm=zygote.socket if kind == "warm" else None
     )
     code = "import sys; print(open(sys.argv[1]).read().strip())"
     proc = _run(box, code, str(checkout / "marker.py"))
@@ -115,7 +117,7 @@ def test_a_checkout_under_tmp_stays_visible(zygote, tmp_path, monkeypatch, kind)
 
 
 def test_exit_status_and_errors_pass_through(zygote, tmp_path):
-    box = sandbox.Sandbox(tmp_path, sandbox.Limits(), cgroups=False, warm=zygote.socket)
+    box = bwrap.Sandbox(tmp_path, Limits(), cgroups=False, warm=zygote.socket)
     assert _run(box, "import sys; sys.exit(3)").returncode == 3
     failed = _run(box, "raise ValueError('from the payload')")
     assert failed.returncode == 1 and "ValueError: from the payload" in failed.stderr
@@ -123,19 +125,19 @@ def test_exit_status_and_errors_pass_through(zygote, tmp_path):
     assert killed.returncode == 128 + signal.SIGKILL
 
 
-def _cgroup_empty(box: sandbox.Sandbox, within: float = 10.0) -> bool:
+def _cgroup_empty(box: bwrap.Sandbox, within: float = 10.0) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if all(not p.read_text().split() for p in sandbox.cgroup_procs(box.cgroup)):
+        if all(not p.read_text().split() for p in cgroups.cgroup_procs(box.cgroup)):
             return True
         time.sleep(0.1)
     return False
 
 
 def test_nothing_outlives_the_payload_or_its_client(zygote, tmp_path):
-    if not sandbox.cgroups_available():
+    if not cgroups.cgroups_available():
         pytest.skip("no writable cgroup v1 memory and pids controllers here")
-    box = sandbox.Sandbox(tmp_path, sandbox.Limits(), warm=zygote.socket)
+    box = bwrap.Sandbox(tmp_path, Limits(), warm=zygote.socket)
     try:
         # a detached grandchild that would sleep on after the payload returns
         left_behind = (
@@ -148,7 +150,7 @@ def test_nothing_outlives_the_payload_or_its_client(zygote, tmp_path):
         client = subprocess.Popen(cmd)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if any(p.read_text().split() for p in sandbox.cgroup_procs(box.cgroup)):
+            if any(p.read_text().split() for p in cgroups.cgroup_procs(box.cgroup)):
                 break
             time.sleep(0.1)
         os.kill(client.pid, signal.SIGKILL)
@@ -170,4 +172,4 @@ def test_nothing_outlives_the_payload_or_its_client(zygote, tmp_path):
     ],
 )  # fmt: skip
 def test_only_python_code_or_modules_run_warm(argv, expected):
-    assert warm.payload(argv) == expected
+    assert warm_client.payload(argv) == expected

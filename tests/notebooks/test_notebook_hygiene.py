@@ -5,7 +5,7 @@ import re
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 ROOT = nbs.course_root()
 SOURCES = nbs.notebooks(ROOT, nbs.SOURCE_DIR)

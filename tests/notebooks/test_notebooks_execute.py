@@ -2,21 +2,21 @@
 
 Each notebook runs with nbclient in a temporary copy of its folder (its working directory), in
 a fresh kernel that is not under autograde (tests/solution_runs.py: the same run serves the
-autograde test). The wall time goes into the test report (`record_property` and stdout);
-budgets are measured by benchmarks/notebooks.py, never asserted.
+autograde test and the wrong-answer harness). The wall time goes into the test report
+(`record_property` and stdout); budgets are measured by benchmarks/notebooks.py, never asserted.
 """
 
 import notebook_harness as harness
 import pytest
-from solution_runs import solution_run
+from solution_runs import on_one_worker, solution_run
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 SOURCES = nbs.notebooks(nbs.course_root(), nbs.SOURCE_DIR)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", on_one_worker(SOURCES), ids=lambda p: p.stem)
 def test_solution_notebook_executes(path, tmp_path_factory, record_property):
     """Does the solution notebook execute top to bottom without an error?"""
     run = solution_run(path, tmp_path_factory)

@@ -2,10 +2,10 @@
 
 import pytest
 
-from autograder import notebooks as nbs
-from autograder import release
+from autograder.course import notebooks as nbs
+from autograder.course import release
 
-FIX = "run `make release` (python -m autograder.release) and commit course/"
+FIX = "run `make release` (python -m autograder.course.release) and commit course/"
 
 
 def _gradebook_state(root):

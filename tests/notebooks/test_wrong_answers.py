@@ -3,10 +3,11 @@ full marks, and nothing at all to an answer that calls a reference?
 
 The catalogue (tests/mistakes/nb<notebook id>.py, docs/exercise-pattern.md) lists wrong answers
 as functions; a delegating answer is tried in four forms (direct call, name imported at module
-level, default argument, closure). Each solution notebook runs once in one kernel
-(tests/notebook_harness.py); each answer then replaces the answer cell, the cells up to the
-exercise's last test re-run, and the points of its passing test cells are what it earns. The
-right answer goes back after each exercise and must pass again.
+level, default argument, closure). Each solution notebook runs once in one kernel, the run
+every notebook test shares (tests/solution_runs.py); each answer then replaces the answer cell,
+the cells up to the exercise's last test re-run, and the points of its passing test cells are
+what it earns (tests/notebook_harness.py). The right answer goes back after each exercise and
+must pass again.
 
 The points table of every notebook is kept in docs/wrong-answers/<notebook id>.md for
 instructors. The test fails while it differs from what was measured; regenerate it with
@@ -18,11 +19,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import notebook_harness as harness
 import pytest
 from mistakes import catalogue
+from solution_runs import on_one_worker, solution_run
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 ROOT = nbs.course_root()
 SOURCES = nbs.notebooks(ROOT, nbs.SOURCE_DIR)
@@ -80,56 +81,19 @@ def _answer_cells(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "path",
-    [pytest.param(p, marks=pytest.mark.xdist_group(f"wrong-answers-{p.stem}")) for p in SOURCES],
-    ids=lambda p: p.stem,
-)
-def test_wrong_answers_earn_what_the_table_says(path, tmp_path):
+@pytest.mark.parametrize("path", on_one_worker(SOURCES), ids=lambda p: p.stem)
+def test_wrong_answers_earn_what_the_table_says(path, tmp_path_factory):
     """Does the solution pass every test; does no wrong answer earn full marks and no
     delegating answer any point; does the right answer pass again after each exercise; and
     does every answer earn what docs/wrong-answers/<id>.md says?"""
-    entries = catalogue.entries(path.stem)
-    if not entries:
+    if not catalogue.entries(path.stem):
         pytest.skip(f"{path.stem} has no catalogue of wrong answers")
-    session = harness.NotebookSession(path, tmp_path)
-    try:
-        errors = session.run_all()
-        assert not errors, f"{path.name} fails in the harness:\n  " + "\n  ".join(errors)
-        rows, problems = _try_all(session, entries)
-    finally:
-        session.close()
+    run = solution_run(path, tmp_path_factory)  # the catalogue is tried in the run's kernel
+    assert not run.error, f"{path.name} fails in the harness:\n  " + run.error.replace("\n", "\n  ")
+    assert run.wrong_answers is not None, "the run did not try the catalogue (see conftest.py)"
+    problems = run.wrong_answers["problems"]
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
-    _compare_with_table(path.stem, rows)
-
-
-def _try_all(session, entries) -> tuple[list[Row], list[str]]:
-    rows, problems = [], []
-    by_exercise: dict[str, list] = {}
-    for entry in entries:
-        by_exercise.setdefault(entry.exercise, []).append(entry)
-    for exercise, answers in by_exercise.items():
-        for entry in answers:
-            results = session.run_exercise(exercise, entry.source)
-            if not results:
-                problems.append(f"exercise {exercise} has no test cells")
-                continue
-            cells = list(results.values())
-            available = sum(harness.points(c) for c in cells)
-            earned = sum(harness.points(c) for c in cells if harness.passes(c))
-            message = next((harness.first_line(c) for c in cells if not harness.passes(c)), "")
-            rows.append(Row(exercise, entry.label, earned, available, message))
-            if entry.delegating and earned > 0:
-                problems.append(f"{exercise}: '{entry.label}' earns {earned:g} points (must be 0)")
-            if not entry.delegating and earned >= available:
-                problems.append(f"{exercise}: wrong answer '{entry.label}' earns full marks")
-        right = session.run_exercise(exercise)
-        broken = {
-            gid: harness.error_summary(c) for gid, c in right.items() if not harness.passes(c)
-        }
-        if broken:
-            problems.append(f"with the right answer back, tests of {exercise} fail: {broken}")
-    return rows, problems
+    _compare_with_table(path.stem, [Row(**row) for row in run.wrong_answers["rows"]])
 
 
 # ---- the points table ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = nbs.assignments(ROOT)

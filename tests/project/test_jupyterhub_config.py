@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import nbgrader_run as ng
-from autograder import notebooks as nbs
+from autograder.course import notebooks as nbs
+from autograder.engine import nbgrader_run as ng
 
 ROOT = nbs.course_root()
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub"
@@ -93,7 +93,7 @@ def test_students_see_the_course_only(hub):
 def test_grader_account_loads_the_course_settings(monkeypatch):
     """Does the grader account's config load the course's own nbgrader_config.py (so the
     formgrader grades as `nbgrader autograde` does) and set a log file?"""
-    from autograder.sanitize import OverwriteCellsSafely
+    from autograder.engine.sanitize import OverwriteCellsSafely
 
     monkeypatch.setenv("RNN_COURSE_ROOT", str(ROOT))
     config = _load("grader_nbgrader_config.py")

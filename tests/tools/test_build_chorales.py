@@ -24,7 +24,7 @@ def _same(fresh, shipped, n_chorales):
     rows = shipped["starts"][n_chorales]
     for key in ("names", "beats", "first", "tonic", "minor"):
         assert np.array_equal(fresh[key], shipped[key][:n_chorales]), key
-    assert np.array_equal(fresh["starts"], shipped["starts"][:n_chorales + 1])
+    assert np.array_equal(fresh["starts"], shipped["starts"][: n_chorales + 1])
     assert np.array_equal(fresh["pitch"], shipped["pitch"][:rows])
     assert np.array_equal(fresh["onset"], shipped["onset"][:rows])
 

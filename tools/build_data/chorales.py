@@ -80,8 +80,10 @@ def main() -> None:
     arrays = build(verbose=True)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT, **arrays)
-    print(f"{OUT.relative_to(ROOT)}: {len(arrays['names'])} chorales, "
-          f"{len(arrays['pitch'])} sixteenth steps, {OUT.stat().st_size / 1024:.0f} KiB")
+    print(
+        f"{OUT.relative_to(ROOT)}: {len(arrays['names'])} chorales, "
+        f"{len(arrays['pitch'])} sixteenth steps, {OUT.stat().st_size / 1024:.0f} KiB"
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ def _nll(model, chorales):
     return music.next_step_metrics(probs, targets, previous)
 
 
-@pytest.mark.parametrize("make", [baselines.RepeatBaseline, lambda: baselines.VoiceNgram(3),
-                                  baselines.BarBigram], ids=["repeat", "ngram", "bar_bigram"])
+@pytest.mark.parametrize(
+    "make",
+    [baselines.RepeatBaseline, lambda: baselines.VoiceNgram(3), baselines.BarBigram],
+    ids=["repeat", "ngram", "bar_bigram"],
+)
 def test_predictions_are_distributions_without_pad(splits, make):
     """Does every baseline give (T - 1, 4, V) distributions that sum to 1 and never PAD?"""
     model = make().fit(splits["train"][:30])

@@ -33,8 +33,10 @@ def test_splits_are_disjoint_by_tune_and_seeded(eighths):
     assert sum(sizes.values()) == 344 and 25 <= sizes["val"] <= 40 and 25 <= sizes["test"] <= 40
 
     def tunes(split):
-        return {mod.tune_key(music.sounding_pitches(c.tokens[:, 0]), c.tokens[:, 0] >= 3)
-                for c in eighths[split]}
+        return {
+            mod.tune_key(music.sounding_pitches(c.tokens[:, 0]), c.tokens[:, 0] >= 3)
+            for c in eighths[split]
+        }
 
     assert not tunes("train") & tunes("test") and not tunes("train") & tunes("val")
     again = datasets.load_chorales(seed=0)
@@ -53,8 +55,11 @@ def test_common_key_and_grid(eighths):
         assert c.tokens.min() >= music.REST and c.tokens.max() < music.VOCAB_SIZE
     a = datasets.chorale_arrays()
     raw = datasets.load_chorales(steps_per_quarter=4, common_key=False)
-    c = next(c for c in raw["train"] if c.name == a["names"][0]) if any(
-        c.name == a["names"][0] for c in raw["train"]) else None
+    c = (
+        next(c for c in raw["train"] if c.name == a["names"][0])
+        if any(c.name == a["names"][0] for c in raw["train"])
+        else None
+    )
     if c is not None:
         rows = slice(a["starts"][0], a["starts"][1])
         assert np.array_equal(music.sounding_pitches(c.tokens), a["pitch"][rows])

@@ -85,3 +85,68 @@ def test_bad_arguments_are_named():
         ngram.KneserNey(2, 3, d=1.5).fit(np.array([0, 1]))
     with pytest.raises(RuntimeError, match="fit"):
         ngram.AddK(2, 3).log_probs(np.array([0]))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_kneser_ney_is_nltks(n):
+    """Does KneserNey(uniform=False) give NLTK's KneserNeyInterpolated probabilities, to 1e-12,
+    on a small character corpus (the same discount; NLTK's vocabulary adds <UNK>)?"""
+    nltk_lm = pytest.importorskip("nltk.lm")
+    from nltk.util import everygrams
+
+    rng = np.random.default_rng(n)
+    # a first symbol that never comes back: NLTK counts the text's first n-gram as a
+    # continuation of nothing, which only contexts holding that symbol would see
+    text = "S" + "".join(rng.choice(list("abcde"), size=400, p=[0.4, 0.2, 0.2, 0.1, 0.1]))
+    test = "".join(rng.choice(list("abcde"), size=80))
+    ref = nltk_lm.KneserNeyInterpolated(n, discount=0.7)
+    ref.fit([list(everygrams(list(text), max_len=n))], vocabulary_text=list(text))
+    chars = sorted(set(text))  # ids 0..5; NLTK's <UNK> is the never-seen id 6
+    ids = {c: i for i, c in enumerate(chars)}
+    V = len(ref.vocab)
+    assert V == len(chars) + 1
+    model = ngram.KneserNey(n, V, 0.7, uniform=False).fit(np.array([ids[c] for c in text]))
+    got = model.log_probs(
+        np.array([ids[c] for c in test[n - 1 :]]), context=np.array([ids[c] for c in test[: n - 1]])
+    )
+    expected = [
+        np.log(ref.score(test[t], list(test[t - n + 1 : t]))) for t in range(n - 1, len(test))
+    ]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_kneser_ney_with_the_uniform_floor_differs_only_a_little():
+    """Is the course's default (continuation unigram floored by the uniform distribution)
+    close to NLTK's variant on seen symbols, and finite where NLTK's would give 0?"""
+    ids, V = _text(0)
+    plain = ngram.KneserNey(3, V + 1, 0.7).fit(ids)  # symbol V never appears
+    nltk_like = ngram.KneserNey(3, V + 1, 0.7, uniform=False).fit(ids)
+    held = _text(1, 500)[0]
+    assert abs(plain.loss(held) - nltk_like.loss(held)) < 0.05
+    assert np.isfinite(plain.log_probs(np.array([V]), context=ids[:2]))
+    assert nltk_like.log_probs(np.array([V]), context=ids[:2])[0] == -np.inf
+
+
+def test_sequences_stream_resets_the_context():
+    """Does each sequence start after n - 1 boundaries, and are only its symbols and its end
+    scored?"""
+    ids, scored = ngram.sequences_stream([[5, 6], [], [7]], n=3, boundary=0)
+    np.testing.assert_array_equal(ids, [0, 0, 5, 6, 0, 0, 0, 0, 7, 0])
+    np.testing.assert_array_equal(scored, [0, 0, 1, 1, 1, 0, 1, 0, 1, 1])
+    ids1, scored1 = ngram.sequences_stream([[5, 6], [7]], n=1, boundary=0)
+    np.testing.assert_array_equal(ids1, [0, 5, 6, 0, 7, 0])
+    assert scored1.sum() == 5
+
+
+def test_sequence_kneser_ney_scores_each_sequence_alone():
+    """Is sequence_loss the mean over symbols and ends, with every sequence scored from a fresh
+    context (the loss of a list is the length-weighted mean of the single losses)?"""
+    rng = np.random.default_rng(0)
+    seqs = [rng.integers(1, 6, size=rng.integers(2, 8)) for _ in range(300)]
+    model = ngram.fit_kneser_ney_sequences(seqs[:250], seqs[250:270], n=3, V=6, boundary=0)
+    assert set(model.val_losses) == {0.5, 0.6, 0.7, 0.8, 0.9}
+    held = seqs[270:]
+    whole = ngram.sequence_loss(model, held, 0)
+    parts = [ngram.sequence_loss(model, [s], 0) for s in held]
+    weights = [len(s) + 1 for s in held]
+    assert whole == pytest.approx(np.average(parts, weights=weights))

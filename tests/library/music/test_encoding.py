@@ -24,8 +24,24 @@ def test_encode_voice_marks_onsets_holds_and_rests():
     events = [(0.0, 1.0, 60), (1.0, 0.5, 62), (2.0, 1.0, None), (3.0, 0.5, 62)]
     tokens = music.encode_voice(events, 16, steps_per_quarter=4)
     C4, D4 = music.pitch_token(60), music.pitch_token(62)
-    expected = [C4, HOLD, HOLD, HOLD, D4, HOLD, REST, REST, REST, REST, REST, REST, D4, HOLD,
-                REST, REST]
+    expected = [
+        C4,
+        HOLD,
+        HOLD,
+        HOLD,
+        D4,
+        HOLD,
+        REST,
+        REST,
+        REST,
+        REST,
+        REST,
+        REST,
+        D4,
+        HOLD,
+        REST,
+        REST,
+    ]
     assert tokens.tolist() == expected and tokens.dtype == np.int64
 
 
@@ -58,7 +74,9 @@ def test_decode_voice_inverts_encode_voice():
 def test_decode_voice_reads_hold_after_rest_as_rest_and_stops_at_pad():
     """Does a HOLD with nothing to hold extend the silence, and PAD end the voice?"""
     assert music.decode_voice([HOLD, REST, 40, HOLD, PAD, 40], 1) == [
-        (0.0, 2.0, None), (2.0, 2.0, 40 - music.PITCH_TOKEN_OFFSET)]
+        (0.0, 2.0, None),
+        (2.0, 2.0, 40 - music.PITCH_TOKEN_OFFSET),
+    ]
 
 
 def test_transpose_and_bar_positions():

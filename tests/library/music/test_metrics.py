@@ -40,6 +40,7 @@ def test_mask_drops_padding():
     """Does a mask leave the padded targets out of every metric?"""
     V = music.VOCAB_SIZE
     probs = np.full((3, V), 1.0 / V)
-    m = music.next_step_metrics(probs, np.array([40, 0, 0]), np.array([HOLD, 0, 0]),
-                                mask=np.array([True, False, False]))
+    m = music.next_step_metrics(
+        probs, np.array([40, 0, 0]), np.array([HOLD, 0, 0]), mask=np.array([True, False, False])
+    )
     assert m["tokens"] == 1 and m["nll_per_token"] == pytest.approx(np.log(V))

@@ -54,9 +54,14 @@ def test_generate_keeps_the_seed_and_never_pads():
     the generator only through sampling?"""
     rng = np.random.default_rng(0)
     H, V, De = 5, music.VOCAB_SIZE, 2
-    params = music.ChoraleParams(rng.normal(size=(V, De)), rng.normal(size=(4 * De + 16, 4 * H)),
-                                 rng.normal(size=(H, 4 * H)), np.zeros(4 * H),
-                                 rng.normal(size=(H, 4 * V)), np.zeros(4 * V))
+    params = music.ChoraleParams(
+        rng.normal(size=(V, De)),
+        rng.normal(size=(4 * De + 16, 4 * H)),
+        rng.normal(size=(H, 4 * H)),
+        np.zeros(4 * H),
+        rng.normal(size=(H, 4 * V)),
+        np.zeros(4 * V),
+    )
     seed = _chorale(4).tokens
     out = music.generate_chorale(params, seed, np.arange(12) % 8, 1.0, np.random.default_rng(1))
     assert out.shape == (12, 4) and np.array_equal(out[:4], seed)

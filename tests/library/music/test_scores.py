@@ -44,8 +44,9 @@ def test_decode_score_round_trips_in_three_four():
     score = music.decode_score(tokens, 2, 3, 0)
     again = music.encode_score(score, 2)
     # a HOLD right after a rest is read as more rest
-    expected = np.stack([music.encode_voice(music.decode_voice(tokens[:, v], 2), 30, 2)
-                         for v in range(4)], axis=1)
+    expected = np.stack(
+        [music.encode_voice(music.decode_voice(tokens[:, v], 2), 30, 2) for v in range(4)], axis=1
+    )
     assert np.array_equal(again.tokens, expected) and again.beats_per_bar == 3
 
 

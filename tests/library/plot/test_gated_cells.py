@@ -59,6 +59,7 @@ def test_gradient_by_lag_plots_norms_against_lag_on_a_log_scale():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["RNN", "GRU"]
     ax = gated_cells.gradient_by_lag({"x": (np.array([3, 1]), np.array([0.0, 2.0]))}, floor=1e-9)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [2.0, 1e-9])  # sorted by lag, floored
+    assert ax.lines[-1].get_label().startswith("below 1e-09")  # the floor is marked and named
     with pytest.raises(ValueError, match="non-empty dict"):
         gated_cells.gradient_by_lag({})
 

@@ -69,3 +69,13 @@ def test_adding_results_one_line_per_model_and_the_baseline():
     np.testing.assert_allclose(lines[0].get_ydata(), [0.02, 0.17])
     np.testing.assert_allclose(lines[1].get_ydata(), [0.001])
     np.testing.assert_allclose(lines[2].get_ydata(), [1 / 6, 1 / 6])
+
+
+def test_adding_results_names_the_benchmark_models_as_the_notebooks_do():
+    """Does the legend say SimpleRNN and 'LSTM (chrono init)', not the benchmarks' keys?"""
+    runs = [
+        {"model": "simple_rnn", "T": 50, "mse": 0.01},
+        {"model": "lstm_chrono", "T": 50, "mse": 0.02},
+    ]
+    labels = [line.get_label() for line in plots.adding_results(runs).get_lines()]
+    assert labels[:2] == ["LSTM (chrono init)", "SimpleRNN"]

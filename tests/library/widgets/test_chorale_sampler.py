@@ -20,9 +20,13 @@ def _generate(temperature):
 def test_moving_the_slider_regenerates_and_plays():
     """Does a new temperature call generate again and show a roll and an audio player?"""
     calls = []
-    sampler = rl.widgets.ChoraleSampler(lambda t: calls.append(t) or _generate(t),
-                                        temperatures=(0.5, 1.0), value=1.0, seed_steps=2,
-                                        sample_rate=8000)
+    sampler = rl.widgets.ChoraleSampler(
+        lambda t: calls.append(t) or _generate(t),
+        temperatures=(0.5, 1.0),
+        value=1.0,
+        seed_steps=2,
+        sample_rate=8000,
+    )
     assert calls == [1.0] and sampler.audio.dtype == np.float32 and sampler.audio.any()
     sampler.slider.value = 0.5  # what a user's drag does
     assert calls == [1.0, 0.5] and sampler.temperature == 0.5

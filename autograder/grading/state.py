@@ -1,0 +1,36 @@
+"""Where a batch stands: a state file per finished submission, so that an interrupted run
+resumes where it stopped and a re-run skips what is graded (unless forced).
+
+    save_state(course_root, result); load_state(course_root, "02_rnn_cell", "alice")
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from autograder.grading.task import GradeResult
+
+STATE_DIR = "autograded/.rnn-grade"  # git-ignored with autograded/; nbgrader skips dot-folders
+
+
+def _state_path(course_root: Path, assignment: str, student: str) -> Path:
+    return Path(course_root) / STATE_DIR / assignment / f"{student}.json"
+
+
+def save_state(course_root: Path, result: GradeResult) -> None:
+    path = _state_path(course_root, result.assignment, result.student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = asdict(result)
+    data.pop("notebooks")
+    path.write_text(json.dumps(data, indent=1))
+
+
+def load_state(course_root: Path, assignment: str, student: str) -> GradeResult | None:
+    path = _state_path(course_root, assignment, student)
+    try:
+        data = json.loads(path.read_text())
+        return GradeResult(**data)
+    except (OSError, ValueError, TypeError):
+        return None

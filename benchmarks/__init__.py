@@ -1,1 +1,0 @@
-"""Timing and quality measurements; each script runs as `python benchmarks/<name>.py`."""
