@@ -16,7 +16,7 @@ def encode_no_hold(events, n_steps, steps_per_quarter):
         if start != int(start) or length != int(length):
             raise ValueError("off the grid")
         if pitch is not None:
-            tokens[int(start):int(start + length)] = rl.music.pitch_token(pitch)
+            tokens[int(start) : int(start + length)] = rl.music.pitch_token(pitch)
     return tokens
 
 
@@ -29,7 +29,7 @@ def encode_midi(events, n_steps, steps_per_quarter):
             raise ValueError("off the grid")
         if pitch is not None:
             tokens[int(start)] = pitch
-            tokens[int(start) + 1:int(start + length)] = rl.music.HOLD
+            tokens[int(start) + 1 : int(start + length)] = rl.music.HOLD
     return tokens
 
 
@@ -41,7 +41,7 @@ def encode_rounds(events, n_steps, steps_per_quarter):
         stop = int(round((offset + duration) * steps_per_quarter))
         if pitch is not None:
             tokens[start] = rl.music.pitch_token(pitch)
-            tokens[start + 1:stop] = rl.music.HOLD
+            tokens[start + 1 : stop] = rl.music.HOLD
     return tokens
 
 
@@ -55,7 +55,7 @@ def encode_duration_in_steps(events, n_steps, steps_per_quarter):
         start = int(start)
         if pitch is not None:
             tokens[start] = rl.music.pitch_token(pitch)
-            tokens[start + 1:start + int(duration)] = rl.music.HOLD
+            tokens[start + 1 : start + int(duration)] = rl.music.HOLD
     return tokens
 
 
