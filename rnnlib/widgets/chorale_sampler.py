@@ -3,7 +3,8 @@ continuation at the new temperature, redraws its piano roll and replaces its aud
 
 The widget holds no model logic: it calls ``generate(temperature) -> tokens (T, 4)``, given by
 the notebook, and draws with :func:`rnnlib.plot.music.piano_roll` and
-:func:`rnnlib.music.synthesize`. ipywidgets, matplotlib and IPython are imported inside.
+:func:`rnnlib.music.synthesize`; the audio plays in an ``ipywidgets.Audio`` player.
+ipywidgets, matplotlib and IPython are imported inside.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ class ChoraleSampler:
     """A slider over temperatures; below it the piano roll and audio of ``generate(T)``.
 
     generate: ``f(temperature) -> tokens (T, 4)``; seed_steps: the given opening (shaded);
-    steps_per_quarter, bpm: the grid and the tempo of the audio; sample_rate: 8 kHz by default,
-    which keeps the audio inside the widget's messages small (at 16 kHz, half a minute of
-    audio made nbclient's run stall in the tests). Display with ``display(sampler)``.
+    steps_per_quarter, bpm, sample_rate: the grid, the tempo and the rate of the audio. The
+    audio plays in an ``ipywidgets.Audio`` player (an ``<audio>`` element), whose WAV bytes
+    travel as a binary buffer: an ``IPython.display.Audio`` inside the output area travels as
+    base64 text in every output message, and made nbclient's runs stall. Display with
+    ``display(sampler)``.
     """
 
     def __init__(
@@ -26,7 +29,7 @@ class ChoraleSampler:
         seed_steps: int = 0,
         steps_per_quarter: int = 2,
         bpm: float = 80.0,
-        sample_rate: int = 8000,
+        sample_rate: int = 16000,
     ):
         import ipywidgets as widgets
 
@@ -44,8 +47,9 @@ class ChoraleSampler:
             continuous_update=False,
         )
         self.output = widgets.Output()
+        self.player = widgets.Audio(format="wav", autoplay=False, loop=False)
         self.slider.observe(lambda change: self.draw(change["new"]), names="value")
-        self.widget = widgets.VBox([self.slider, self.output])
+        self.widget = widgets.VBox([self.slider, self.output, self.player])
         self.draw(float(value))
 
     def figure(self, tokens, temperature):
@@ -79,8 +83,8 @@ class ChoraleSampler:
         with self.output:
             self.output.clear_output(wait=True)
             display(fig)
-            display(Audio(self.audio, rate=self.sample_rate))
         plt.close(fig)
+        self.player.value = Audio(self.audio, rate=self.sample_rate).data  # WAV bytes
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -10,7 +10,7 @@ all kept chorales one after the other on the sixteenth grid:
     pitch   uint8 (S, 4)  MIDI pitch sounding at each step, 0 = rest (soprano, alto, tenor, bass)
     onset   bool  (S, 4)  True where a note starts
     starts  int32 (C + 1,) chorale c is rows starts[c]:starts[c + 1]
-    names   str   (C,)    corpus names (bwv66.6)
+    names   str   (C,)    corpus names (bwv66.6, bwv153.1: unique)
     beats   int8  (C,)    quarter notes per bar (4 or 3)
     first   int8  (C,)    bar position of the first step, in sixteenths (a pickup bar)
     tonic   int8  (C,)    pitch class of the key music21's analysis finds (0 = C)
@@ -56,7 +56,7 @@ def build(limit: int | None = None, verbose: bool = False) -> dict[str, np.ndarr
         key = score.analyze("key")
         pitch.append(sounding_pitches(grid.tokens).astype(np.uint8))  # (T, 4)
         onset.append(grid.tokens >= 3)
-        names.append(Path(str(name)).stem if "/" in str(name) else str(name))
+        names.append(str(name).rsplit("/", 1)[-1])  # "bach/bwv153.1" -> "bwv153.1"
         beats.append(grid.beats_per_bar)
         first.append(grid.first)
         tonic.append(key.tonic.pitchClass)

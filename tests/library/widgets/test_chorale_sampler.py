@@ -31,6 +31,7 @@ def test_moving_the_slider_regenerates_and_plays():
     sampler.slider.value = 0.5  # what a user's drag does
     assert calls == [1.0, 0.5] and sampler.temperature == 0.5
     assert np.array_equal(sampler.tokens, _generate(0.5))
+    assert sampler.player.value[:4] == b"RIFF" and sampler.player.format == "wav"
     fig = sampler.figure(sampler.tokens, 0.5)
     assert "temperature 0.5" in fig.axes[0].get_title()
 
