@@ -4,6 +4,7 @@ rnn-course --version     the course package's version
 rnn-course doctor        versions of the course's tools and whether a kernel starts
 rnn-course check NB      your notebook against the full tests (visible and hidden), offline
 rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
+                         (the course root is the current folder, or --root, as in nbgrader)
 """
 
 from __future__ import annotations
@@ -27,13 +28,26 @@ def _grade(args) -> int:
     from autograder.grading import executors, grade, intake
     from autograder.sandbox.limits import Limits
 
-    root = nbs.course_root()
+    # as nbgrader: the course is the folder the command runs in (or --root), never the
+    # folder the package happens to be installed from
+    root = (args.root or Path.cwd()).resolve()
+    if not nbs.is_course_root(root):
+        print(
+            f"rnn-course grade: {root} is not a course root (it needs nbgrader_config.py and"
+            f" {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            file=sys.stderr,
+        )
+        return 2
     names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, args.assignment)]
     if not names:
-        print(f"rnn-course grade: no assignment {args.assignment!r} under solutions/")
+        print(f"rnn-course grade: no assignment {args.assignment!r} under {root / nbs.SOURCE_DIR}")
         return 2
     pattern = args.lms_pattern or intake.LMS_PATTERN
-    submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
+    try:
+        submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
+    except (intake.IntakeError, OSError) as error:
+        print(f"rnn-course grade: submissions refused: {error}", file=sys.stderr)
+        return 2
     defaults = Limits()
     limits = Limits(
         memory_mb=args.memory or defaults.memory_mb,
@@ -87,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
     grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
+    grade_cmd.add_argument(
+        "--root", type=Path, default=None,
+        help="the course root (nbgrader_config.py, solutions/); default: the current folder",
+    )  # fmt: skip
     grade_cmd.add_argument("--workers", type=int, default=2, help="parallel submissions")
     grade_cmd.add_argument(
         "--dask", metavar="ADDRESS", default=None,
