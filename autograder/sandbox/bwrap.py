@@ -142,8 +142,12 @@ class Sandbox:
         cgroups: bool = True,
         shared: tuple[Path, ...] = (),
         warm: str | None = None,
+        source: Path | None = None,
     ):
         self.workdir = Path(workdir).resolve()
+        # the host folder seen inside at `workdir` (default: workdir itself); a scratch copy
+        # keeps the sandbox out of folders trusted code writes (sandbox/scratch.py)
+        self.source = Path(source).resolve() if source else self.workdir
         self.warm = warm
         self.limits = limits
         self.shared = tuple(Path(p).resolve() for p in shared)
@@ -167,7 +171,7 @@ class Sandbox:
         for target, link in top_level_links():
             cmd += ["--symlink", target, link]
         cmd += ["--dev", "/dev", "--proc", "/proc"]
-        cmd += ["--bind", str(self.workdir), str(self.workdir)]
+        cmd += ["--bind", str(self.source), str(self.workdir)]
         for path in self.shared:
             cmd += ["--bind", str(path), str(path)]
         cmd += ["--remount-ro", "/", "--chdir", str(self.workdir), "--clearenv"]
@@ -191,7 +195,10 @@ class Sandbox:
             "env": sandbox_env(env),
             "readonly": list(readonly_paths()),
             "links": [list(link) for link in top_level_links()],
-            "writable": [str(self.workdir), *(str(p) for p in self.shared)],
+            "writable": [
+                [str(self.source), str(self.workdir)],
+                *([str(p), str(p)] for p in self.shared),
+            ],
             "tmp_bytes": self.limits.tmp_mb << 20,
             "file_bytes": self.limits.file_mb << 20,
             "cgroup_procs": [str(p) for p in cgroup_procs(self.cgroup)] if self.cgroup else [],
