@@ -51,6 +51,7 @@ def _grade(args) -> int:
     defaults = Limits()
     limits = Limits(
         memory_mb=args.memory or defaults.memory_mb,
+        disk_mb=args.disk or defaults.disk_mb,
         cell_timeout=args.timeout_cell or defaults.cell_timeout,
         notebook_timeout=args.timeout_notebook or defaults.notebook_timeout,
     )
@@ -113,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--timeout-cell", type=int, help="seconds per cell (300)")
     grade_cmd.add_argument("--timeout-notebook", type=int, help="seconds per notebook (1800)")
     grade_cmd.add_argument("--memory", type=int, help="MB per submission (3072)")
+    grade_cmd.add_argument(
+        "--disk", type=int, help="MB of the writable folder per submission (512)"
+    )
     grade_cmd.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV")
     grade_cmd.add_argument(
         "--report", type=Path, default=Path("grading-report.md"), help="the tamper report"

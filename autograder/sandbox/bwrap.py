@@ -183,8 +183,11 @@ class Sandbox:
             cmd = [prlimit, f"--fsize={self.limits.file_mb << 20}", "--core=0", *cmd]
         if self.cgroup:  # join the cgroups first, then become the sandbox
             procs = [str(p) for p in cgroup_procs(self.cgroup)]
-            script = 'for f in "$1" "$2"; do echo $$ > "$f" || exit 97; done; shift 2; exec "$@"'
-            cmd = ["/bin/sh", "-c", script, "sh", *procs, *cmd]
+            script = (
+                'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift;'
+                ' n=$((n - 1)); done; exec "$@"'
+            )
+            cmd = ["/bin/sh", "-c", script, "sh", str(len(procs)), *procs, *cmd]
         return cmd
 
     def warm_request(self, run: dict, env: dict[str, str] | None) -> dict:

@@ -12,6 +12,7 @@ class Limits:
     """What one submission may use."""
 
     memory_mb: int = 3072  # TensorFlow + a small Keras model need about 1 GB
+    cpus: float = 1.0  # CPU time per second, all its processes together (cgroup cpu quota)
     pids: int = 256  # processes and threads (TensorFlow starts a thread pool per core)
     file_mb: int = 256  # the largest file it may write
     tmp_mb: int = 512  # its private /tmp
