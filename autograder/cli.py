@@ -23,18 +23,32 @@ def _check(args) -> int:
     return check.main(args.notebook)
 
 
+def _grading_root(given: Path | None) -> Path | None:
+    """The course `rnn-course grade` grades, as nbgrader finds it: --root, else the current
+    folder, else $RNN_COURSE_ROOT (a service that sets it, deploy/jupyterhub/); each only when
+    it is a course root (None: none is). Never the folder the package is installed from."""
+    import os
+
+    from autograder.course import notebooks as nbs
+
+    if given is not None:
+        return given.resolve() if nbs.is_course_root(given) else None
+    for candidate in (Path.cwd(), os.environ.get("RNN_COURSE_ROOT")):
+        if candidate and nbs.is_course_root(Path(candidate)):
+            return Path(candidate).resolve()
+    return None
+
+
 def _grade(args) -> int:
     from autograder.course import notebooks as nbs
     from autograder.grading import executors, grade, intake
     from autograder.sandbox.limits import Limits
 
-    # as nbgrader: the course is the folder the command runs in (or --root), never the
-    # folder the package happens to be installed from
-    root = (args.root or Path.cwd()).resolve()
-    if not nbs.is_course_root(root):
+    root = _grading_root(args.root)
+    if root is None:
         print(
-            f"rnn-course grade: {root} is not a course root (it needs nbgrader_config.py and"
-            f" {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            f"rnn-course grade: {Path.cwd()} is not a course root (it needs nbgrader_config.py"
+            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
             file=sys.stderr,
         )
         return 2
