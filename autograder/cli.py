@@ -4,6 +4,7 @@ rnn-course --version     the course package's version
 rnn-course doctor        versions of the course's tools and whether a kernel starts
 rnn-course check NB      your notebook against the full tests (visible and hidden), offline
 rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
+                         (the course root is the current folder, or --root, as in nbgrader)
 """
 
 from __future__ import annotations
@@ -22,21 +23,49 @@ def _check(args) -> int:
     return check.main(args.notebook)
 
 
+def _grading_root(given: Path | None) -> Path | None:
+    """The course `rnn-course grade` grades, as nbgrader finds it: --root, else the current
+    folder, else $RNN_COURSE_ROOT (a service that sets it, deploy/jupyterhub/); each only when
+    it is a course root (None: none is). Never the folder the package is installed from."""
+    import os
+
+    from autograder.course import notebooks as nbs
+
+    if given is not None:
+        return given.resolve() if nbs.is_course_root(given) else None
+    for candidate in (Path.cwd(), os.environ.get("RNN_COURSE_ROOT")):
+        if candidate and nbs.is_course_root(Path(candidate)):
+            return Path(candidate).resolve()
+    return None
+
+
 def _grade(args) -> int:
     from autograder.course import notebooks as nbs
     from autograder.grading import executors, grade, intake
     from autograder.sandbox.limits import Limits
 
-    root = nbs.course_root()
+    root = _grading_root(args.root)
+    if root is None:
+        print(
+            f"rnn-course grade: {Path.cwd()} is not a course root (it needs nbgrader_config.py"
+            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            file=sys.stderr,
+        )
+        return 2
     names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, args.assignment)]
     if not names:
-        print(f"rnn-course grade: no assignment {args.assignment!r} under solutions/")
+        print(f"rnn-course grade: no assignment {args.assignment!r} under {root / nbs.SOURCE_DIR}")
         return 2
     pattern = args.lms_pattern or intake.LMS_PATTERN
-    submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
+    try:
+        submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
+    except (intake.IntakeError, OSError) as error:
+        print(f"rnn-course grade: submissions refused: {error}", file=sys.stderr)
+        return 2
     defaults = Limits()
     limits = Limits(
         memory_mb=args.memory or defaults.memory_mb,
+        disk_mb=args.disk or defaults.disk_mb,
         cell_timeout=args.timeout_cell or defaults.cell_timeout,
         notebook_timeout=args.timeout_notebook or defaults.notebook_timeout,
     )
@@ -87,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
     grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
+    grade_cmd.add_argument(
+        "--root", type=Path, default=None,
+        help="the course root (nbgrader_config.py, solutions/); default: the current folder",
+    )  # fmt: skip
     grade_cmd.add_argument("--workers", type=int, default=2, help="parallel submissions")
     grade_cmd.add_argument(
         "--dask", metavar="ADDRESS", default=None,
@@ -95,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--timeout-cell", type=int, help="seconds per cell (300)")
     grade_cmd.add_argument("--timeout-notebook", type=int, help="seconds per notebook (1800)")
     grade_cmd.add_argument("--memory", type=int, help="MB per submission (3072)")
+    grade_cmd.add_argument(
+        "--disk", type=int, help="MB of the writable folder per submission (512)"
+    )
     grade_cmd.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV")
     grade_cmd.add_argument(
         "--report", type=Path, default=Path("grading-report.md"), help="the tamper report"

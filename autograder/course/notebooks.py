@@ -35,8 +35,16 @@ _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 
 def course_root() -> Path:
-    """The course root: $RNN_COURSE_ROOT when set (tests of the pipeline itself), else the repo."""
+    """The course root of the library's own tools (`make release`, the tests): $RNN_COURSE_ROOT
+    when set, else this repository. `rnn-course grade` does not use it: it grades the course in
+    the current folder or --root, as nbgrader does."""
     return Path(os.environ.get("RNN_COURSE_ROOT", REPO_ROOT)).resolve()
+
+
+def is_course_root(root: Path) -> bool:
+    """Does `root` look like a course root: nbgrader_config.py and a solutions/ folder?"""
+    root = Path(root)
+    return (root / "nbgrader_config.py").is_file() and (root / SOURCE_DIR).is_dir()
 
 
 def assignments(root: Path | None = None, directory: str = SOURCE_DIR) -> list[str]:

@@ -11,6 +11,10 @@
 - every submission, and every student the gradebook knows who sent nothing, gets one row in
   grades.csv; findings go to a tamper report (report.py); progress goes to stderr
   (progress.py);
+- student ids are checked first (intake.check_ids): an unsafe or colliding id, or a submission
+  intake refused (a file over the caps), gets a `refused` row with the reason and touches
+  nothing on disk; no error of one submission (grading, recording, its state file) stops the
+  batch;
 - each finished submission leaves a state file, so an interrupted run resumes where it
   stopped and a re-run skips what is graded, unless `force` (state.py).
 """
@@ -24,7 +28,7 @@ from pathlib import Path
 
 from autograder.course import notebooks as nbs
 from autograder.engine import gradebook
-from autograder.grading.intake import Submission
+from autograder.grading.intake import Submission, check_ids
 from autograder.grading.local_pool import local_executor
 from autograder.grading.progress import Progress
 from autograder.grading.report import write_csv, write_report
@@ -42,6 +46,14 @@ def _missing_result(student: str, assignment: str, template_tests, max_score, ma
         student=student, assignment=assignment, status="missing", reason="no submission",
         score=0.0, max_score=max_score, kernel_score=None, manual_pending=manual,
         tests=template_tests,
+    )  # fmt: skip
+
+
+def _refused_result(sub: Submission) -> GradeResult:
+    return GradeResult(
+        student=sub.student, assignment=sub.assignment, status="refused",
+        reason=f"refused at intake: {sub.refused}"[:500], score=0.0, max_score=0.0,
+        kernel_score=None, manual_pending=0.0,
     )  # fmt: skip
 
 
@@ -74,7 +86,11 @@ def grade_batch(
     db_url = gradebook.db_url(course_root)
     results: dict[str, GradeResult] = {}
     todo = []
+    submissions = check_ids(submissions)
     for student, sub in sorted(submissions.items()):
+        if sub.refused:
+            results[student] = _refused_result(sub)
+            continue
         state = None if force else load_state(course_root, assignment, student)
         if state is not None and state.digest == sub.digest():
             results[student] = state
@@ -107,9 +123,9 @@ def grade_batch(
                     )  # fmt: skip
                 try:
                     record(course_root, result, sub, db_url)
+                    save_state(course_root, result)
                 except Exception as error:  # noqa: BLE001 - say so in the row, go on
                     result.reason = f"NOT RECORDED in the gradebook ({error}); {result.reason}"
-                save_state(course_root, result)
                 results[sub.student] = result
                 if bar:
                     bar.update(result.status)

@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.course import notebooks as nbs
 from autograder.engine import config, gradebook
 from autograder.engine.kernel import STARTUP_TIMEOUT
 from autograder.engine.nbgrader_run import nbgrader_env, run_nbgrader
+from autograder.grading import recheck
 from autograder.grading.intake import Submission, write
 from autograder.grading.task import GradeTask
-from autograder.sandbox import cgroups, kernel_manager, warm
+from autograder.sandbox import cgroups, kernel_manager, scratch, warm
 
 LOG_KEPT = 20000  # characters of nbgrader's log kept for the reasons
+MAX_AUTOGRADED_BYTES = 16 << 20  # an autograded notebook brought back (outputs are capped at 1 MB)
 
 
 @dataclass
@@ -51,25 +53,33 @@ def autograde_in_sandbox(
     for nb_name in masters:  # only valid notebooks reach nbgrader
         if nb_name not in parsed:
             files.pop(f"{nb_name}.ipynb", None)
-    write(root / "submitted", Submission(sub.student, aid, files))
+    submitted = write(root / "submitted", Submission(sub.student, aid, files))
     cgroup = name if task.isolate and cgroups.create_cgroups(name, limits) else None
     server = warm.warm_server() if task.isolate and task.warm else None
     warm_socket = server.socket if server is not None else None
+    # the kernel's writable folder: a capped copy outside the course root (sandbox/scratch.py)
+    box_dir = scratch.make_scratch(root.parent, submitted, limits) if task.isolate else None
     try:
-        code, log, notebook_timeout = _run(root, task, cgroup, warm_socket)
+        code, log, notebook_timeout = _run(root, task, cgroup, warm_socket, box_dir)
         memory = bool(cgroup) and cgroups.memory_exceeded(cgroup)
     finally:
         if cgroup:
             cgroups.destroy_cgroups(cgroup)
+        if box_dir is not None:
+            scratch.remove_scratch(box_dir)
     run = KernelRun(gradebook.code_scores(gradebook.sqlite_url(root), sub.student, aid))
     run.warm_socket = warm_socket
     autograded = root / "autograded" / sub.student / aid
     graded_nbs = {}
     for nb_name in parsed:
-        path = autograded / f"{nb_name}.ipynb"
-        if path.is_file():
-            run.notebooks[nb_name] = path.read_bytes()
-            graded_nbs[nb_name] = nbs.read(path)
+        data = read_regular_file(autograded / f"{nb_name}.ipynb", MAX_AUTOGRADED_BYTES)
+        nb = recheck.read_notebook_bytes(data) if data is not None else None
+        if nb is not None:  # only a notebook that parses is kept (and shown as feedback)
+            run.notebooks[nb_name] = data
+            graded_nbs[nb_name] = nb
+        elif data is not None:
+            run.statuses.add("crashed")
+            run.reasons.append(f"{nb_name}: the autograded notebook is too big or invalid")
     timeouts, died = kernel_events(None, log)
     for nb in graded_nbs.values():
         t, d = kernel_events(nb, "")
@@ -101,9 +111,23 @@ def autograde_in_sandbox(
     return run
 
 
+def read_regular_file(path: Path, cap: int) -> bytes | None:
+    """The bytes of `path` when it is a regular file (opened without following a link in its
+    last component), up to cap + 1 bytes; None when it is missing, a link or not a file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return fh.read(cap + 1)
+
+
 def _run(
-    root: Path, task: GradeTask, cgroup: str | None, warm_socket: str | None
-) -> tuple[int, str, bool]:
+    root: Path, task: GradeTask, cgroup: str | None, warm_socket: str | None,
+    box_dir: Path | None,
+) -> tuple[int, str, bool]:  # fmt: skip
     """(exit status, log tail, timed out) of `nbgrader autograde` in the temporary root."""
     limits = task.limits
     env = nbgrader_env(
@@ -114,6 +138,7 @@ def _run(
             kernel_manager.ENV_OFF: "0" if task.isolate else "1",
             warm.ENV_SOCKET: warm_socket or "",
             kernel_manager.ENV_OUTPUT_KB: str(limits.output_kb),
+            kernel_manager.ENV_SCRATCH: str(box_dir or ""),
         }
     )
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

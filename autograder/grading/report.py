@@ -1,9 +1,13 @@
 """What a batch writes for the instructor: grades.csv (one row per submission) and the tamper
-report (each submission with findings, for a person to review)."""
+report (each submission with findings, for a person to review). Both escape what they print:
+ids, reasons and findings carry a student's text (an id with a newline, an exception message),
+so a report value stays on one line as literal Markdown, and a CSV cell (quoted by the csv
+module) never starts a spreadsheet formula."""
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from autograder.grading.task import GradeResult
@@ -22,7 +26,33 @@ def write_csv(path: Path, results: list[GradeResult], exercises: list[str]) -> N
                    "" if r.kernel_score is None else f"{r.kernel_score:g}",
                    f"{r.manual_pending:g}"]  # fmt: skip
             row += [f"{per[e][0]:g}" if e in per else "" for e in exercises]
-            out.writerow([*row, r.reason])
+            out.writerow([_cell(v) for v in [*row, r.reason]])
+
+
+def _cell(value: str) -> str:
+    """A CSV cell (the csv module quotes newlines) that a spreadsheet shows as text, never as a
+    `=cmd()` formula."""
+    value = str(value)
+    return (
+        "'" + value
+        if value[:1] in ("=", "+", "-", "@", "\t") and not _NUMBER.match(value)
+        else value
+    )
+
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?(e-?\d+)?$")
+
+
+def _one_line(text: str) -> str:
+    """Control characters (newlines included) shown as escapes, so a value stays one line."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def md(text: str) -> str:
+    """`text` as literal Markdown inside a line: control characters escaped (so it never starts
+    a line: no heading, no list item) and the characters that make emphasis, code, links,
+    tables or HTML inside a line backslash-escaped."""
+    return re.sub(r"([\\`*\[\]<>&|])", r"\\\1", _one_line(text))
 
 
 def write_report(path: Path, results: list[GradeResult]) -> None:
@@ -31,9 +61,10 @@ def write_report(path: Path, results: list[GradeResult]) -> None:
     for r in sorted(results, key=lambda r: r.student):
         if not r.findings and r.status == "ok":
             continue
-        lines.append(f"## {r.student} / {r.assignment}: {r.status} ({r.score:g}/{r.max_score:g})")
+        head = f"{md(r.student)} / {md(r.assignment)}: {r.status} ({r.score:g}/{r.max_score:g})"
+        lines.append(f"## {head}")
         if r.reason:
-            lines.append(f"- reason: {r.reason}")
-        lines += [f"- {f}" for f in r.findings]
+            lines.append(f"- reason: {md(r.reason)}")
+        lines += [f"- {md(f)}" for f in r.findings]
         lines.append("")
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -11,6 +11,7 @@ from autograder.sandbox.limits import Limits
 
 # Worst first: the status of a submission is the first that applies.
 STATUSES = (
+    "refused",  # intake refused it before grading (an unsafe id, a file over the caps)
     "missing",  # no notebook of the assignment in the submission
     "invalid-notebook",  # a file that does not parse as a notebook
     "tampered",  # a kernel hook, a shipped package, or the kernel's score not confirmed

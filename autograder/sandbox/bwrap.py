@@ -142,8 +142,12 @@ class Sandbox:
         cgroups: bool = True,
         shared: tuple[Path, ...] = (),
         warm: str | None = None,
+        source: Path | None = None,
     ):
         self.workdir = Path(workdir).resolve()
+        # the host folder seen inside at `workdir` (default: workdir itself); a scratch copy
+        # keeps the sandbox out of folders trusted code writes (sandbox/scratch.py)
+        self.source = Path(source).resolve() if source else self.workdir
         self.warm = warm
         self.limits = limits
         self.shared = tuple(Path(p).resolve() for p in shared)
@@ -167,7 +171,7 @@ class Sandbox:
         for target, link in top_level_links():
             cmd += ["--symlink", target, link]
         cmd += ["--dev", "/dev", "--proc", "/proc"]
-        cmd += ["--bind", str(self.workdir), str(self.workdir)]
+        cmd += ["--bind", str(self.source), str(self.workdir)]
         for path in self.shared:
             cmd += ["--bind", str(path), str(path)]
         cmd += ["--remount-ro", "/", "--chdir", str(self.workdir), "--clearenv"]
@@ -179,8 +183,11 @@ class Sandbox:
             cmd = [prlimit, f"--fsize={self.limits.file_mb << 20}", "--core=0", *cmd]
         if self.cgroup:  # join the cgroups first, then become the sandbox
             procs = [str(p) for p in cgroup_procs(self.cgroup)]
-            script = 'for f in "$1" "$2"; do echo $$ > "$f" || exit 97; done; shift 2; exec "$@"'
-            cmd = ["/bin/sh", "-c", script, "sh", *procs, *cmd]
+            script = (
+                'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift;'
+                ' n=$((n - 1)); done; exec "$@"'
+            )
+            cmd = ["/bin/sh", "-c", script, "sh", str(len(procs)), *procs, *cmd]
         return cmd
 
     def warm_request(self, run: dict, env: dict[str, str] | None) -> dict:
@@ -191,7 +198,10 @@ class Sandbox:
             "env": sandbox_env(env),
             "readonly": list(readonly_paths()),
             "links": [list(link) for link in top_level_links()],
-            "writable": [str(self.workdir), *(str(p) for p in self.shared)],
+            "writable": [
+                [str(self.source), str(self.workdir)],
+                *([str(p), str(p)] for p in self.shared),
+            ],
             "tmp_bytes": self.limits.tmp_mb << 20,
             "file_bytes": self.limits.file_mb << 20,
             "cgroup_procs": [str(p) for p in cgroup_procs(self.cgroup)] if self.cgroup else [],

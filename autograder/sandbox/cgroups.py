@@ -1,5 +1,7 @@
-"""The submission's cgroups (v1: the memory and pids controllers): its limits, whether it hit
-the memory limit, and killing whatever it left running.
+"""The submission's cgroups (v1: the memory and pids controllers, and the cpu controller where
+it is mounted and writable): its limits, whether it hit the memory limit, and killing whatever
+it left running. The CPU cap is a CFS quota (`cpu.cfs_quota_us`) on the whole cgroup, so
+processes a submission starts in new sessions (`setsid()`) share it: they stay in the cgroup.
 
     if create_cgroups(name, limits): ...; memory_exceeded(name); destroy_cgroups(name)
 """
@@ -15,6 +17,9 @@ from autograder.sandbox.limits import Limits
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_PARENT = "rnn-course-grade"
+REQUIRED = ("memory", "pids")
+CONTROLLERS = (*REQUIRED, "cpu")  # cpu: used where available
+CFS_PERIOD_US = 100_000
 
 
 def _cgroup_dir(controller: str, name: str) -> Path:
@@ -22,11 +27,12 @@ def _cgroup_dir(controller: str, name: str) -> Path:
 
 
 def cgroups_available() -> bool:
-    for controller in ("memory", "pids"):
-        base = CGROUP_ROOT / controller
-        if not (base / "cgroup.procs").exists() or not os.access(base, os.W_OK):
-            return False
-    return True
+    return all(_writable(c) for c in REQUIRED)
+
+
+def _writable(controller: str) -> bool:
+    base = CGROUP_ROOT / controller
+    return (base / "cgroup.procs").exists() and os.access(base, os.W_OK)
 
 
 def create_cgroups(name: str, limits: Limits) -> bool:
@@ -46,6 +52,11 @@ def create_cgroups(name: str, limits: Limits) -> bool:
         pids = _cgroup_dir("pids", name)
         pids.mkdir(parents=True, exist_ok=True)
         (pids / "pids.max").write_text(str(limits.pids))
+        if _writable("cpu") and limits.cpus > 0:
+            cpu = _cgroup_dir("cpu", name)
+            cpu.mkdir(parents=True, exist_ok=True)
+            (cpu / "cpu.cfs_period_us").write_text(str(CFS_PERIOD_US))
+            (cpu / "cpu.cfs_quota_us").write_text(str(int(limits.cpus * CFS_PERIOD_US)))
     except OSError:
         destroy_cgroups(name)
         return False
@@ -53,7 +64,16 @@ def create_cgroups(name: str, limits: Limits) -> bool:
 
 
 def cgroup_procs(name: str) -> list[Path]:
-    return [_cgroup_dir(c, name) / "cgroup.procs" for c in ("memory", "pids")]
+    return [
+        _cgroup_dir(c, name) / "cgroup.procs"
+        for c in CONTROLLERS
+        if c in REQUIRED or _cgroup_dir(c, name).is_dir()
+    ]
+
+
+def cpu_capped(name: str) -> bool:
+    """Does the submission's cgroup have a CPU quota (the cpu controller was writable)?"""
+    return (_cgroup_dir("cpu", name) / "cpu.cfs_quota_us").is_file()
 
 
 def memory_exceeded(name: str) -> bool:
@@ -92,7 +112,7 @@ def kill_cgroup(name: str) -> int:
 
 def destroy_cgroups(name: str) -> None:
     kill_cgroup(name)
-    for controller in ("memory", "pids"):
+    for controller in CONTROLLERS:
         try:
             _cgroup_dir(controller, name).rmdir()
         except OSError:

@@ -137,9 +137,9 @@ def _new_root(request: dict, libc) -> None:
     os.symlink("/proc/self/fd", "/newroot/dev/fd")
     os.mkdir("/newroot/proc")
     _mount(libc, "proc", "/newroot/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    for path in request["writable"]:
-        _give_to_nobody("/oldroot" + path)
-        _bind(libc, path, path, readonly=False)
+    for source, target in request["writable"]:  # host folder, where the sandbox sees it
+        _give_to_nobody("/oldroot" + source)
+        _bind(libc, source, target, readonly=False)
     _check(libc.umount2(b"/oldroot", MNT_DETACH), "umount /oldroot")
     os.chdir("/newroot")
     _pivot_root(libc, ".", ".")

@@ -27,6 +27,7 @@ ENV_CGROUP = "RNN_SANDBOX_CGROUP"  # name of the submission's cgroup (empty: non
 ENV_OFF = "RNN_SANDBOX_OFF"  # "1": no isolation (platform without bwrap), said loudly
 ENV_MARKER = "RNN_SANDBOX_MARKER"  # a file the kernel manager creates when it starts a sandbox
 ENV_OUTPUT_KB = "RNN_SANDBOX_OUTPUT_KB"  # output kept per notebook (nbgrader_execute.py)
+ENV_SCRATCH = "RNN_SANDBOX_SCRATCH"  # the host folder the kernel sees at its cwd (scratch.py)
 MARKER_NAME = ".sandboxed-kernel-started"
 
 # The kernel: with -P and ignore_cwd the working folder is not on the import path at all, so a
@@ -80,9 +81,12 @@ class SandboxKernelManager(IPCKernelManager):
         limits = Limits.from_env_value(os.environ.get(ENV_LIMITS, Limits().env_value()))
         if os.environ.get(ENV_MARKER):  # tells the grader the sandbox was really used
             Path(os.environ[ENV_MARKER]).touch()
+        # the kernel writes to a scratch copy seen at `workdir`, never to the folder where
+        # nbgrader, as root, then writes the autograded notebook (sandbox/scratch.py)
         box = Sandbox(
             workdir, limits, cgroups=False, shared=(Path(self._socket_dir),),
             warm=os.environ.get(ENV_SOCKET) or None,
+            source=os.environ.get(ENV_SCRATCH) or None,
         )  # fmt: skip
         box.cgroup = os.environ.get(ENV_CGROUP) or None
         extra = {}

@@ -54,7 +54,10 @@ def sandboxed_execute_class():
             return False
 
         def output(self, outs, msg, display_id, cell_index):
-            if msg.get("msg_type") == "error":  # errors always count (they zero a test)
+            if msg.get("msg_type") == "error":  # an error is always kept (it zeroes a test),
+                msg = _cut_error(msg, self._output_bytes > self._output_cap)  # but cut short
+                content = msg["content"]
+                self._output_bytes += len(content["evalue"]) + sum(map(len, content["traceback"]))
                 return super().output(outs, msg, display_id, cell_index)
             content = msg.get("content", {})
             size = len(str(content.get("text", ""))) + len(str(content.get("data", "")))
@@ -73,3 +76,26 @@ def sandboxed_execute_class():
             return super().output(outs, msg, display_id, cell_index)
 
     return SandboxedExecute
+
+
+ERROR_KEPT = 4096  # characters of one error's message and of its traceback's text
+
+
+def _cut_error(msg: dict, over_cap: bool) -> dict:
+    """An error message with its value and traceback cut to ERROR_KEPT characters each (to
+    ERROR_KEPT // 16 and no traceback once the notebook's output cap is reached): a 30 MB
+    exception message is output like any other."""
+    content = dict(msg.get("content", {}))
+    keep = ERROR_KEPT // 16 if over_cap else ERROR_KEPT
+    ename, evalue = str(content.get("ename", "Error"))[:200], str(content.get("evalue", ""))
+    if len(evalue) > keep:
+        evalue = evalue[:keep] + f"... [cut: {len(evalue)} characters]"
+    lines, left = [], 0 if over_cap else ERROR_KEPT
+    for line in reversed([str(x) for x in content.get("traceback") or []]):
+        if len(line) > left:
+            break
+        lines.insert(0, line)
+        left -= len(line)
+    if not lines and not over_cap:
+        lines = [f"{ename}: {evalue[: ERROR_KEPT // 4]}"]
+    return {**msg, "content": {**content, "ename": ename, "evalue": evalue, "traceback": lines}}

@@ -68,7 +68,7 @@ c.JupyterHub.services = [
         "cwd": f"/home/{GRADER}",
         "environment": {
             "JUPYTERHUB_DEFAULT_URL": "/lab",
-            # autograder.course.notebooks.course_root(): where `rnn-course grade` finds the course
+            # the course for `make release` and for `rnn-course grade` run outside a course folder
             "RNN_COURSE_ROOT": f"/home/{GRADER}/{COURSE_ID}",
         },
     }
