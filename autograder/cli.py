@@ -72,10 +72,17 @@ def _grade(args) -> int:
     # the local pool, or a Dask cluster's executor (docs/large-class.md): one code path
     with executors.executor(args.workers, dask=args.dask) as pool:
         results = grade.grade_batch(
-            root, args.assignment, submissions, workers=args.workers, limits=limits,
-            force=args.force, out_csv=args.out, report=args.report, executor=pool,
+            root,
+            args.assignment,
+            submissions,
+            workers=args.workers,
+            limits=limits,
+            force=args.force,
+            out_csv=args.out,
+            report=args.report,
+            executor=pool,
             warm=not args.cold,
-        )  # fmt: skip
+        )
     if args.feedback:
         from autograder.engine.nbgrader_run import run_nbgrader
 
@@ -117,14 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
     grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
     grade_cmd.add_argument(
-        "--root", type=Path, default=None,
+        "--root",
+        type=Path,
+        default=None,
         help="the course root (nbgrader_config.py, solutions/); default: the current folder",
-    )  # fmt: skip
+    )
     grade_cmd.add_argument("--workers", type=int, default=2, help="parallel submissions")
     grade_cmd.add_argument(
-        "--dask", metavar="ADDRESS", default=None,
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
         help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)",
-    )  # fmt: skip
+    )
     grade_cmd.add_argument("--timeout-cell", type=int, help="seconds per cell (300)")
     grade_cmd.add_argument("--timeout-notebook", type=int, help="seconds per notebook (1800)")
     grade_cmd.add_argument("--memory", type=int, help="MB per submission (3072)")

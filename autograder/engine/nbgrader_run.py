@@ -91,9 +91,14 @@ def run_nbgrader(
     env = env if env is not None else nbgrader_env()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
-            die_with_parent(cmd), cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=err, start_new_session=True,
-        )  # fmt: skip
+            die_with_parent(cmd),
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
         timed_out = False
         try:
             proc.wait(timeout=timeout)

@@ -43,18 +43,29 @@ from autograder.sandbox.warm import why_unavailable
 
 def _missing_result(student: str, assignment: str, template_tests, max_score, manual):
     return GradeResult(
-        student=student, assignment=assignment, status="missing", reason="no submission",
-        score=0.0, max_score=max_score, kernel_score=None, manual_pending=manual,
+        student=student,
+        assignment=assignment,
+        status="missing",
+        reason="no submission",
+        score=0.0,
+        max_score=max_score,
+        kernel_score=None,
+        manual_pending=manual,
         tests=template_tests,
-    )  # fmt: skip
+    )
 
 
 def _refused_result(sub: Submission) -> GradeResult:
     return GradeResult(
-        student=sub.student, assignment=sub.assignment, status="refused",
-        reason=f"refused at intake: {sub.refused}"[:500], score=0.0, max_score=0.0,
-        kernel_score=None, manual_pending=0.0,
-    )  # fmt: skip
+        student=sub.student,
+        assignment=sub.assignment,
+        status="refused",
+        reason=f"refused at intake: {sub.refused}"[:500],
+        score=0.0,
+        max_score=0.0,
+        kernel_score=None,
+        manual_pending=0.0,
+    )
 
 
 def grade_batch(
@@ -80,8 +91,10 @@ def grade_batch(
     if not isolate:
         print(f"WARNING: submissions run WITHOUT a sandbox: {why}", file=sys.stderr)
     elif warm and why_unavailable():
-        print(f"note: every kernel starts cold under bubblewrap ({why_unavailable()})",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"note: every kernel starts cold under bubblewrap ({why_unavailable()})",
+            file=sys.stderr,
+        )
     ensure_assignment(course_root, assignment)
     db_url = gradebook.db_url(course_root)
     results: dict[str, GradeResult] = {}
@@ -116,11 +129,16 @@ def grade_batch(
                     result = future.result()
                 except Exception as error:  # noqa: BLE001 - a worker died; the batch goes on
                     result = GradeResult(
-                        student=sub.student, assignment=assignment, status="crashed",
+                        student=sub.student,
+                        assignment=assignment,
+                        status="crashed",
                         reason=f"grader worker failed: {type(error).__name__}: {error}"[:300],
-                        score=0.0, max_score=0.0, kernel_score=None, manual_pending=0.0,
+                        score=0.0,
+                        max_score=0.0,
+                        kernel_score=None,
+                        manual_pending=0.0,
                         digest=sub.digest(),
-                    )  # fmt: skip
+                    )
                 try:
                     record(course_root, result, sub, db_url)
                     save_state(course_root, result)
@@ -138,8 +156,17 @@ def grade_batch(
     for nb in master:
         ids, pts = nbs.max_points(nb)
         manual += pts
-        tests += [{"grade_id": gid, "notebook": "", "max_score": p, "kernel": None,
-                   "counted": 0.0, "error": "no submission"} for gid, p in ids]  # fmt: skip
+        tests += [
+            {
+                "grade_id": gid,
+                "notebook": "",
+                "max_score": p,
+                "kernel": None,
+                "counted": 0.0,
+                "error": "no submission",
+            }
+            for gid, p in ids
+        ]
     max_score = sum(t["max_score"] for t in tests)
     for student in known:
         if student not in results and student not in submissions:

@@ -125,9 +125,12 @@ def read_regular_file(path: Path, cap: int) -> bytes | None:
 
 
 def _run(
-    root: Path, task: GradeTask, cgroup: str | None, warm_socket: str | None,
+    root: Path,
+    task: GradeTask,
+    cgroup: str | None,
+    warm_socket: str | None,
     box_dir: Path | None,
-) -> tuple[int, str, bool]:  # fmt: skip
+) -> tuple[int, str, bool]:
     """(exit status, log tail, timed out) of `nbgrader autograde` in the temporary root."""
     limits = task.limits
     env = nbgrader_env(
@@ -143,14 +146,19 @@ def _run(
     )
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     done = run_nbgrader(
-        root, "autograde", task.assignment, f"--student={task.submission.student}",
+        root,
+        "autograde",
+        task.assignment,
+        f"--student={task.submission.student}",
         # the cell limit of this batch (--timeout-cell), over nbgrader_config.py's CELL_TIMEOUT
         f"--Execute.timeout={limits.cell_timeout}",
         # a sandboxed kernel starts as slowly as a plain one (TensorFlow wheels): the same limit
         f"--Execute.startup_timeout={STARTUP_TIMEOUT}",
         "--force",  # grade even where autograded/ has a copy (none does in a fresh root)
-        env=env, timeout=limits.notebook_timeout, check=False,
-    )  # fmt: skip
+        env=env,
+        timeout=limits.notebook_timeout,
+        check=False,
+    )
     log = (done.stdout + done.stderr)[-LOG_KEPT:]
     return done.returncode, log, done.timed_out
 

@@ -116,8 +116,14 @@ def main() -> None:
         if not tampered:
             tampered = find_changes(seen, snap)
         if cell["kind"] == "test":
-            emit({"grade_id": cell["grade_id"], "passed": ok and not tampered, "error": error,
-                  "tampered": tampered})  # fmt: skip
+            emit(
+                {
+                    "grade_id": cell["grade_id"],
+                    "passed": ok and not tampered,
+                    "error": error,
+                    "tampered": tampered,
+                }
+            )
         elif cell["kind"] == "answer" and not ok:
             emit({"answer": cell["grade_id"], "error": error})
     emit({"done": True, "tampered": tampered})

@@ -15,16 +15,31 @@ from autograder.grading.task import GradeResult
 
 def write_csv(path: Path, results: list[GradeResult], exercises: list[str]) -> None:
     """One row per submission: scores, status, points per exercise, a short reason."""
-    cols = ["student", "assignment", "status", "score", "max_score", "kernel_score",
-            "manual_pending", *[f"ex:{e}" for e in exercises], "reason"]  # fmt: skip
+    cols = [
+        "student",
+        "assignment",
+        "status",
+        "score",
+        "max_score",
+        "kernel_score",
+        "manual_pending",
+        *[f"ex:{e}" for e in exercises],
+        "reason",
+    ]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(cols)
         for r in sorted(results, key=lambda r: (r.assignment, r.student)):
             per = r.exercises()
-            row = [r.student, r.assignment, r.status, f"{r.score:g}", f"{r.max_score:g}",
-                   "" if r.kernel_score is None else f"{r.kernel_score:g}",
-                   f"{r.manual_pending:g}"]  # fmt: skip
+            row = [
+                r.student,
+                r.assignment,
+                r.status,
+                f"{r.score:g}",
+                f"{r.max_score:g}",
+                "" if r.kernel_score is None else f"{r.kernel_score:g}",
+                f"{r.manual_pending:g}",
+            ]
             row += [f"{per[e][0]:g}" if e in per else "" for e in exercises]
             out.writerow([_cell(v) for v in [*row, r.reason]])
 

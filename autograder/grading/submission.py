@@ -59,10 +59,17 @@ def grade_submission(task: GradeTask) -> GradeResult:
         manual += pts
         tests += [TestScore(gid, name, p, None, 0.0, "not graded") for gid, p in ids]
     result = GradeResult(
-        student=sub.student, assignment=aid, status="ok", reason="", score=0.0,
-        max_score=sum(t.max_score for t in tests), kernel_score=None, manual_pending=manual,
-        digest=sub.digest(), sandboxed=task.isolate,
-    )  # fmt: skip
+        student=sub.student,
+        assignment=aid,
+        status="ok",
+        reason="",
+        score=0.0,
+        max_score=sum(t.max_score for t in tests),
+        kernel_score=None,
+        manual_pending=manual,
+        digest=sub.digest(),
+        sandboxed=task.isolate,
+    )
     reasons: list[str] = []
     statuses: set[str] = set()
     given = sub.notebooks()
@@ -120,8 +127,18 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
         for t in tests:
             t.kernel = (run.scores or {}).get(t.grade_id, 0.0) if t.notebook in parsed else None
         for nb_name, nb in parsed.items():
-            _recheck(task, nb_name, masters[nb_name], nb, work, name, run.warm_socket,
-                     tests, statuses, reasons)  # fmt: skip
+            _recheck(
+                task,
+                nb_name,
+                masters[nb_name],
+                nb,
+                work,
+                name,
+                run.warm_socket,
+                tests,
+                statuses,
+                reasons,
+            )
     except Exception as error:  # noqa: BLE001 - the grader's own failure, never the batch's
         statuses.add("crashed")
         reasons.append(f"grader error: {type(error).__name__}: {error}"[:300])
@@ -130,8 +147,9 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
     return autograded_bytes
 
 
-def _recheck(task, nb_name, master_release, nb, work, name, warm_socket, tests, statuses,
-             reasons) -> None:  # fmt: skip
+def _recheck(
+    task, nb_name, master_release, nb, work, name, warm_socket, tests, statuses, reasons
+) -> None:
     """Step 3 for one notebook: the trusted re-check in a fresh sandbox; a test's points count
     only when it confirms what the kernel gave."""
     sub, limits = task.submission, task.limits
@@ -147,9 +165,12 @@ def _recheck(task, nb_name, master_release, nb, work, name, warm_socket, tests, 
     box = Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket) if task.isolate else None
     try:
         rc = recheck.run(
-            cells, rdir, cell_timeout=limits.cell_timeout,
-            total_timeout=limits.notebook_timeout, sandbox=box,
-        )  # fmt: skip
+            cells,
+            rdir,
+            cell_timeout=limits.cell_timeout,
+            total_timeout=limits.notebook_timeout,
+            sandbox=box,
+        )
     finally:
         if box is not None:
             box.close()

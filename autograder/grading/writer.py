@@ -39,9 +39,12 @@ def ensure_assignment(course_root: Path, assignment: str) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="rnn-release-") as tmp:
         ng.run_nbgrader(
-            Path(course_root), "generate_assignment", assignment, "--force",
+            Path(course_root),
+            "generate_assignment",
+            assignment,
+            "--force",
             f"--CourseDirectory.release_directory={tmp}",
-        )  # fmt: skip
+        )
 
 
 def record(

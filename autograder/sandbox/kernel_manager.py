@@ -84,10 +84,13 @@ class SandboxKernelManager(IPCKernelManager):
         # the kernel writes to a scratch copy seen at `workdir`, never to the folder where
         # nbgrader, as root, then writes the autograded notebook (sandbox/scratch.py)
         box = Sandbox(
-            workdir, limits, cgroups=False, shared=(Path(self._socket_dir),),
+            workdir,
+            limits,
+            cgroups=False,
+            shared=(Path(self._socket_dir),),
             warm=os.environ.get(ENV_SOCKET) or None,
             source=os.environ.get(ENV_SCRATCH) or None,
-        )  # fmt: skip
+        )
         box.cgroup = os.environ.get(ENV_CGROUP) or None
         extra = {}
         if env.get("NBGRADER_EXECUTION"):

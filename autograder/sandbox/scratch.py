@@ -32,8 +32,9 @@ def make_scratch(parent: Path, source: Path, limits: Limits) -> Path:
     if os.geteuid() == 0 and shutil.which("mount"):
         subprocess.run(
             ["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(folder)],
-            capture_output=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+        )
     for dirpath, dirs, files in os.walk(source):  # trusted: the sandbox has not run yet
         rel = Path(dirpath).relative_to(source)
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(dirpath, d))]

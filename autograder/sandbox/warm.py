@@ -76,9 +76,13 @@ def start(env: dict[str, str], timeout: float = 180) -> Server | None:
     env["IPYTHONDIR"] = os.path.join(home, "ipython")
     cmd = [sys.executable, "-P", "-s", "-m", "autograder.sandbox.zygote", os.path.join(folder, "s")]
     proc = subprocess.Popen(
-        die_with_parent(cmd), env=env, cwd=folder, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        die_with_parent(cmd),
+        env=env,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     server = Server(proc, folder)
     ready, _, _ = select.select([proc.stdout], [], [], timeout)
     if not ready or proc.stdout.readline().strip() != b"ready":
@@ -129,9 +133,11 @@ def _probe(socket_path: str) -> str:
         code = "import os, numpy, rnnlib; print(os.getuid())"
         try:
             proc = subprocess.run(
-                box.command([sys.executable, "-c", code]), capture_output=True, text=True,
+                box.command([sys.executable, "-c", code]),
+                capture_output=True,
+                text=True,
                 timeout=60,
-            )  # fmt: skip
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             return f"the warm sandbox did not answer ({error})"
     if proc.returncode != 0 or proc.stdout.strip() != str(NOBODY):

@@ -23,7 +23,7 @@ def _master():
                 solution=True,
                 grade=False,
                 locked=False,
-            ),  # fmt: skip
+            ),
             nb_cell(
                 "assert f(1) == 2",
                 grade_id="f__values",
@@ -31,12 +31,17 @@ def _master():
                 grade=True,
                 locked=True,
                 points=2,
-            ),  # fmt: skip
+            ),
             nbformat.v4.new_markdown_cell("Why?"),
         ]
     )
-    nb.cells[3].metadata["nbgrader"] = {"schema_version": 3, "grade_id": "why",
-                                        "solution": True, "grade": True, "points": 1}  # fmt: skip
+    nb.cells[3].metadata["nbgrader"] = {
+        "schema_version": 3,
+        "grade_id": "why",
+        "solution": True,
+        "grade": True,
+        "points": 1,
+    }
     for i, cell in enumerate(nb.cells):
         cell.id = f"c{i}"
     return nb
@@ -68,8 +73,9 @@ def _student(*extra_before_answer, after_answer=()):
 def test_helper_cells_above_an_answer_belong_to_it():
     """Are the student's own code cells above an answer (not the release's) part of it, and a
     cell after the answer part of none?"""
-    sub = _student("import math as m", "def twice(x):\n    return x + x",
-                   after_answer=["print('scratch')"])  # fmt: skip
+    sub = _student(
+        "import math as m", "def twice(x):\n    return x + x", after_answer=["print('scratch')"]
+    )
     answers = student_answers(sub, _release())
     assert answers["f"].source == "def f(x):\n    return twice(x)"
     assert answers["f"].helpers == ("import math as m", "def twice(x):\n    return x + x")
@@ -82,8 +88,12 @@ def test_splice_puts_helpers_above_the_answer_and_keeps_stubs():
     sub = _student("def twice(x):\n    return x + x")
     nb = splice(_master(), sub, _release())
     sources = [c.source for c in nb.cells]
-    assert sources[:4] == ["import math", "def twice(x):\n    return x + x",
-                           "def f(x):\n    return twice(x)", "assert f(1) == 2"]  # fmt: skip
+    assert sources[:4] == [
+        "import math",
+        "def twice(x):\n    return x + x",
+        "def f(x):\n    return twice(x)",
+        "assert f(1) == 2",
+    ]
     assert sources[4] == "Because."
     assert not nbs.nbgrader_meta(nb.cells[1]) and nb.cells[1].id != nb.cells[2].id
     empty = nbformat.v4.new_notebook(cells=[])

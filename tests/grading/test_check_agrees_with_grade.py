@@ -52,8 +52,13 @@ def submissions(release) -> dict[str, nbformat.NotebookNode]:
     imports = copy.deepcopy(release)
     _answer(imports).source = "def double(x):\n    return operator.mul(2, x)"
     imports.cells.insert(0, _own_cell("import operator", "my-imports"))
-    return {"solved": solved, "blank": release, "wrong": wrong, "helper": helper,
-            "imports": imports}  # fmt: skip
+    return {
+        "solved": solved,
+        "blank": release,
+        "wrong": wrong,
+        "helper": helper,
+        "imports": imports,
+    }
 
 
 @pytest.fixture(scope="module")

@@ -67,9 +67,12 @@ def _grade(root, subs, pool):
 def _cluster():
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
         dashboard_address=None,
-    )  # fmt: skip
+    )
     return cluster, distributed.Client(cluster, set_as_default=False)
 
 

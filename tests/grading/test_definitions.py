@@ -31,8 +31,15 @@ def sneaky(x, hook=__import__("sys").settrace(None)):
     kept, dropped = definitions.keep_definitions(source)
     assert "def one_hot" in kept and "EPS = 1e-8" in kept and "np.float32(0.5)" in kept
     assert "import rnnlib as rl" in kept
-    for bad in ("input_transformers", "assert_allclose", "check_close", "__builtins__",
-                "for i", "decorated", "sneaky"):  # fmt: skip
+    for bad in (
+        "input_transformers",
+        "assert_allclose",
+        "check_close",
+        "__builtins__",
+        "for i",
+        "decorated",
+        "sneaky",
+    ):
         assert bad not in kept, bad
     assert len(dropped) == 7, dropped
 

@@ -21,9 +21,12 @@ pytestmark = pytest.mark.xdist_group("dask")
 def cluster():
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
         dashboard_address=None,
-    )  # fmt: skip
+    )
     client = distributed.Client(cluster, set_as_default=False)
     yield client
     client.close()
@@ -41,8 +44,12 @@ def test_local_pool_runs_tasks():
     """Does the local pool return each task's result?"""
     with executors.executor(workers=2) as pool:
         assert [f.result() for f in [pool.submit(tasks.square, k) for k in range(5)]] == [
-            0, 1, 4, 9, 16,
-        ]  # fmt: skip
+            0,
+            1,
+            4,
+            9,
+            16,
+        ]
 
 
 def test_local_pool_retries_a_dead_worker_once(tmp_path):

@@ -179,7 +179,7 @@ def cases():
             {},
             "ok",
             lambda r: r["ex:rnn_step_forward"] == "0",
-        ),  # fmt: skip
+        ),
         "gradebook-writer": (_append(release, GRADEBOOK), {}, "tampered", 0.0),
         "vandal": (_append(release, VANDAL), {}, "tampered", 0.0),
         "detached": (_append(solved, DETACHED), {}, "ok", FULL),
@@ -188,26 +188,26 @@ def cases():
             {},
             "timeout",
             lambda r: float(r["score"]) < FULL,
-        ),  # fmt: skip
+        ),
         "exit-in-function": (
             _append(solved, EXIT_IN_FUNCTION, "rnn_forward"),
             {},
             "crashed",
             lambda r: float(r["score"]) <= FULL - 4,
-        ),  # fmt: skip
+        ),
         "sys-exit": (_append(solved, "import sys\nsys.exit()"), {}, "ok", FULL),
         "kills-kernel": (
             _append(solved, "import os, signal\nos.kill(os.getpid(), 9)", "embedding_forward"),
             {},
             "crashed",
             lambda r: float(r["score"]) <= FULL - 3,
-        ),  # fmt: skip
+        ),
         "memory": (
             _append(solved, MEMORY, "embedding_forward"),
             {},
             "memory",
             lambda r: float(r["score"]) <= FULL - 3,
-        ),  # fmt: skip
+        ),
         "huge-output": (_append(solved, HUGE_OUTPUT), {}, "ok", FULL),
         "writes-files": (_append(solved, WRITES_FILES), {}, "ok", FULL),
         "deleted-test": (deleted, {}, "ok", FULL),
@@ -278,22 +278,32 @@ def batch_run(tmp_path_factory):
     limits = Limits(memory_mb=2048, cell_timeout=45, notebook_timeout=900)
     subs = read_submissions(incoming, AID)
     results = grade.grade_batch(
-        root, AID, subs, workers=2, limits=limits, out_csv=tmp / "grades.csv",
-        report=tmp / "report.md", progress=False,
-    )  # fmt: skip
+        root,
+        AID,
+        subs,
+        workers=2,
+        limits=limits,
+        out_csv=tmp / "grades.csv",
+        report=tmp / "report.md",
+        progress=False,
+    )
     with open(tmp / "grades.csv", newline="") as fh:
         rows = {r["student"]: r for r in csv.DictReader(fh)}
     return {
-        "root": root, "rows": rows, "results": results, "expected": expected,
+        "root": root,
+        "rows": rows,
+        "results": results,
+        "expected": expected,
         "originals_same": originals == _hash_tree(incoming),
         "course_same": course_before == _hash_tree(root / nbs.SOURCE_DIR),
         # (rnnlib may be edited by its developers meanwhile: look for the vandal's line)
         "rnnlib_vandalised": [
             p.name for p in rnnlib_dir.rglob("*.py") if "vandalised" in p.read_text()
         ],
-        "left_running": _marked_processes(), "report": (tmp / "report.md").read_text(),
+        "left_running": _marked_processes(),
+        "report": (tmp / "report.md").read_text(),
         "incoming": incoming,
-    }  # fmt: skip
+    }
 
 
 def test_every_submission_gets_its_expected_status_and_score(batch_run):
@@ -357,8 +367,14 @@ def test_autograded_folder_has_no_files_the_kernel_wrote(batch_run):
 def test_tamper_report_names_the_hooks(batch_run):
     """Does the tamper report name the transformer, the shipped package and the patches?"""
     text = batch_run["report"]
-    for needle in ("IPython input transformer", "IPython AST transformer", "shipped package",
-                   "test helper patched", "test cell edited", "test cell deleted"):  # fmt: skip
+    for needle in (
+        "IPython input transformer",
+        "IPython AST transformer",
+        "shipped package",
+        "test helper patched",
+        "test cell edited",
+        "test cell deleted",
+    ):
         assert needle in text, needle
 
 
@@ -379,8 +395,11 @@ def test_regrading_skips_what_is_graded(batch_run):
 def _check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "autograder.cli", "check", str(path)],
-        capture_output=True, text=True, timeout=900, env={**os.environ},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ},
+    )
 
 
 def test_check_full_marks_zero_and_names_the_failing_exercise(tmp_path):

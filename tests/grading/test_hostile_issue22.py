@@ -124,8 +124,9 @@ def _folder_cases(canary: Path, course: Path) -> dict:
     solved, release = _solved(), _release()
     victim = str(canary / "victim.ipynb")
     solutions = str(course / nbs.SOURCE_DIR / AID / f"{AID}.ipynb")
-    padded = nbs.dumps(solved).replace(b'"metadata": {', b'"metadata": {"pad": "%s",' % (
-        b"x" * (intake.MAX_FILE_BYTES + 10)), 1)  # fmt: skip
+    padded = nbs.dumps(solved).replace(
+        b'"metadata": {', b'"metadata": {"pad": "%s",' % (b"x" * (intake.MAX_FILE_BYTES + 10)), 1
+    )
     return {
         "correct": (solved, "ok", FULL),
         "blank": (release, "ok", 0.0),
@@ -140,7 +141,7 @@ def _folder_cases(canary: Path, course: Path) -> dict:
             _with(solved, SYMLINK.format(victim=victim, solutions=solutions)),
             "tampered",
             FULL,
-        ),  # fmt: skip
+        ),
         "huge-error": (_with(solved, HUGE_ERROR), "ok", FULL),
         "disk-filler": (_with(solved, DISK_FILLER), "ok", FULL),
         "setsid-spinners": (_with(solved, SPINNERS), "ok", FULL),
@@ -158,9 +159,12 @@ def _zip_cases() -> dict:
         f"linker_{AID}.ipynb": (b"/etc/passwd", stat.S_IFLNK | 0o777),  # row 3: a link member
     }
     expected = {
-        "correct": ("ok", FULL), "blank": ("ok", 0.0), "..": ("refused", 0.0),
-        "slip": ("refused", 0.0), "linker": ("refused", 0.0),
-    }  # fmt: skip
+        "correct": ("ok", FULL),
+        "blank": ("ok", 0.0),
+        "..": ("refused", 0.0),
+        "slip": ("refused", 0.0),
+        "linker": ("refused", 0.0),
+    }
     return members, expected
 
 
@@ -175,8 +179,12 @@ def _cli(
         env["RNN_COURSE_ROOT"] = str(env_root)
     return subprocess.run(
         [sys.executable, "-m", "autograder.cli", "grade", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 LIMITS = ("--memory", "2048", "--disk", "64", "--timeout-cell", "60", "--timeout-notebook", "600")
@@ -234,9 +242,19 @@ def batches(tmp_path_factory):
         (folder / f"{AID}.ipynb").write_bytes(data)
     originals = _hash_tree(incoming)
     folder_run = _cli(
-        course, str(incoming), "--assignment", AID, "--workers", "2", *LIMITS,
-        "--out", str(tmp / "grades.csv"), "--report", str(tmp / "report.md"), "--feedback",
-    )  # fmt: skip
+        course,
+        str(incoming),
+        "--assignment",
+        AID,
+        "--workers",
+        "2",
+        *LIMITS,
+        "--out",
+        str(tmp / "grades.csv"),
+        "--report",
+        str(tmp / "report.md"),
+        "--feedback",
+    )
 
     members, zip_expected = _zip_cases()
     lms = tmp / "lms.zip"
@@ -249,18 +267,33 @@ def batches(tmp_path_factory):
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
     zip_run = _cli(
-        elsewhere, str(lms), "--assignment", AID, "--root", str(course), "--workers", "2",
-        *LIMITS, "--out", str(tmp / "zip.csv"), "--report", str(tmp / "zip-report.md"),
-    )  # fmt: skip
+        elsewhere,
+        str(lms),
+        "--assignment",
+        AID,
+        "--root",
+        str(course),
+        "--workers",
+        "2",
+        *LIMITS,
+        "--out",
+        str(tmp / "zip.csv"),
+        "--report",
+        str(tmp / "zip-report.md"),
+    )
     return {
-        "course": course, "tmp": tmp, "folder_run": folder_run, "zip_run": zip_run,
-        "folder_cases": folder_cases, "zip_expected": zip_expected,
+        "course": course,
+        "tmp": tmp,
+        "folder_run": folder_run,
+        "zip_run": zip_run,
+        "folder_cases": folder_cases,
+        "zip_expected": zip_expected,
         "trusted_same": trusted_before == _trusted_files(course),
         "canary_same": canary_before == _hash_tree(canary),
         "originals_same": originals == _hash_tree(incoming),
         "repo_db_same": repo_db_before == (repo_db.read_bytes() if repo_db.exists() else None),
         "left_running": _marked_processes(),
-    }  # fmt: skip
+    }
 
 
 def _expected_rows(rows: dict, expected: dict) -> list[str]:
@@ -386,8 +419,9 @@ def test_a_zip_bomb_and_a_zip_of_many_members_are_refused(tmp_path):
         for i in range(intake.MAX_ZIP_MEMBERS + 1):
             zf.writestr(f"s{i}_{AID}.ipynb", b"")
     for path, words in ((bomb, "unpacked"), (many, "members")):
-        run = _cli(ROOT, str(path), "--assignment", AID, "--out", str(tmp_path / "g.csv"),
-                   timeout=300)  # fmt: skip
+        run = _cli(
+            ROOT, str(path), "--assignment", AID, "--out", str(tmp_path / "g.csv"), timeout=300
+        )
         assert run.returncode == 2 and words in run.stderr, run.stdout + run.stderr
         assert not (tmp_path / "g.csv").exists()
 

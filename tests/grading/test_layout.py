@@ -85,8 +85,9 @@ def test_autograder_never_imports_rnnlib():
         "    importlib.import_module(name)\n"
         "print(json.dumps('rnnlib' in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
     assert json.loads(done.stdout.splitlines()[-1]) is False
 
 

@@ -82,10 +82,19 @@ def cycles(pg, tmp_path_factory):
 
 def _rows(scores) -> list[tuple]:
     return sorted(
-        (s.student, s.assignment, s.notebook, s.grade_id, s.cell_type, s.auto_score,
-         s.manual_score, s.max_score, s.needs_manual_grade)
+        (
+            s.student,
+            s.assignment,
+            s.notebook,
+            s.grade_id,
+            s.cell_type,
+            s.auto_score,
+            s.manual_score,
+            s.max_score,
+            s.needs_manual_grade,
+        )
         for s in scores
-    )  # fmt: skip
+    )
 
 
 def test_private_server_is_postgresql(pg):
@@ -155,8 +164,18 @@ def _formgrader_api(root, db_url, exchange):
 
 def _strip(d: dict) -> dict:
     """A formgrader record without the database's own ids and timestamps."""
-    drop = {"id", "timestamp", "duedate", "display_timestamp", "display_duedate", "first_name",
-            "last_name", "email", "lms_user_id", "index"}  # fmt: skip
+    drop = {
+        "id",
+        "timestamp",
+        "duedate",
+        "display_timestamp",
+        "display_duedate",
+        "first_name",
+        "last_name",
+        "email",
+        "lms_user_id",
+        "index",
+    }
     return {k: v for k, v in d.items() if k not in drop}
 
 
@@ -299,9 +318,8 @@ def test_rnn_course_grade_records_in_postgresql(pg, tmp_path):
     limits = Limits(memory_mb=2048, cell_timeout=120, notebook_timeout=900)
     results = {
         r.student: r
-        for r in grade.grade_batch(root, ASSIGNMENT, subs, workers=2, limits=limits,
-                                   progress=False)
-    }  # fmt: skip
+        for r in grade.grade_batch(root, ASSIGNMENT, subs, workers=2, limits=limits, progress=False)
+    }
     assert not (root / "gradebook.db").exists(), "rnn-course grade wrote a SQLite gradebook"
     with Gradebook(url, gradebook.COURSE_ID) as gb:
         recorded = {s.student.id: s.code_score for s in gb.find_assignment(ASSIGNMENT).submissions}

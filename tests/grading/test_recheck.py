@@ -44,6 +44,9 @@ def test_program_takes_the_student_answer_and_stops_at_the_last_test():
     student.cells[0].source = "def f(x):\n    return x + 1"
     cells, notes = recheck.build_program(master, one_exercise_release(), student)
     assert [(c.kind, c.grade_id) for c in cells] == [
-        ("code", None), ("answer", "f"), ("test", "f__values")]  # fmt: skip
+        ("code", None),
+        ("answer", "f"),
+        ("test", "f__values"),
+    ]
     assert "return x + 1" in cells[1].source and "2 * x" not in cells[1].source
     assert notes == []

@@ -164,12 +164,14 @@ def test_nothing_outlives_the_payload_or_its_client(zygote, tmp_path):
     "argv, expected",
     [
         ([sys.executable, "-I", "-c", "print(1)"], {"code": "print(1)", "args": []}),
-        ([sys.executable, "-P", "-s", "-m", "ipykernel_launcher", "-f", "k.json"],
-         {"module": "ipykernel_launcher", "args": ["-f", "k.json"]}),
+        (
+            [sys.executable, "-P", "-s", "-m", "ipykernel_launcher", "-f", "k.json"],
+            {"module": "ipykernel_launcher", "args": ["-f", "k.json"]},
+        ),
         (["/bin/sh", "-c", "true"], None),  # not Python: bubblewrap runs it
         ([sys.executable, "script.py"], None),  # a file to run: bubblewrap too
         ([sys.executable, "-X", "dev", "-c", "1"], None),  # an option a fork cannot take
     ],
-)  # fmt: skip
+)
 def test_only_python_code_or_modules_run_warm(argv, expected):
     assert warm_client.payload(argv) == expected
