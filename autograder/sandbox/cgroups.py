@@ -35,6 +35,11 @@ def _writable(controller: str) -> bool:
     return (base / "cgroup.procs").exists() and os.access(base, os.W_OK)
 
 
+def cpu_quota_available() -> bool:
+    """Can this machine give a submission a CPU quota (a writable cgroup cpu controller)?"""
+    return _writable("cpu")
+
+
 def create_cgroups(name: str, limits: Limits) -> bool:
     """Create the submission's memory and pids cgroups with its limits; False if impossible."""
     if not cgroups_available():

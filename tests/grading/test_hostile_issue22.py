@@ -32,7 +32,7 @@ import pytest
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers
 from autograder.grading import intake
-from autograder.sandbox import bwrap
+from autograder.sandbox import bwrap, cgroups
 
 AID = "02_rnn_cell"
 ROOT = nbs.course_root()
@@ -392,7 +392,10 @@ def test_outputs_disk_and_cpu_are_capped(batches):
     assert inodes and int(inodes.group(1)) < 20000, text[-2000:]
     out = _stream_text(graded / "setsid-spinners" / AID / f"{AID}.ipynb")
     ratio = re.search(r"CPU-RATIO ([\d.]+)", out)
-    assert ratio and float(ratio.group(1)) <= 1.3, out[-2000:]
+    assert ratio, out[-2000:]
+    if not cgroups.cpu_quota_available():
+        pytest.skip("this machine's cgroup cpu controller is not writable: no CPU quota to test")
+    assert float(ratio.group(1)) <= 1.3, out[-2000:]
 
 
 def test_report_plants_no_heading(batches):
