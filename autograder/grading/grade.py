@@ -35,7 +35,7 @@ from autograder.grading.report import write_csv, write_report
 from autograder.grading.state import load_state, save_state
 from autograder.grading.submission import grade_submission
 from autograder.grading.task import GradeResult, GradeTask
-from autograder.grading.writer import ensure_assignment, make_template, record
+from autograder.grading.writer import ensure_assignment, make_template, master_notebooks, record
 from autograder.sandbox.bwrap import available
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.warm import why_unavailable
@@ -151,7 +151,7 @@ def grade_batch(
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
         known = gradebook.students(db_url)  # who the gradebook knows, to find who sent nothing
-        master = [nbs.read(p) for p in nbs.notebooks(template, nbs.SOURCE_DIR, assignment)]
+        master = [nbs.read(p) for p in master_notebooks(template, assignment)]
     tests, manual = [], 0.0
     for nb in master:
         ids, pts = nbs.max_points(nb)

@@ -6,7 +6,9 @@ folder, the student's copy, on the import path; the sandbox does not even see au
 So it must stay a single file that imports only the standard library until the cells import
 (keep it so: `json`, `os`, `signal`, `sys` at the top, nothing of autograder or rnnlib).
 
-It reads its spec (a nonce, the cell timeout, the cells) from stdin, sends its own stdout and
+Each test cell comes as two cells, its visible part ("test") and its hidden tests ("hidden",
+run only when the visible part passed), each reported with its part. It reads its spec (a
+nonce, the cell timeout, the cells) from stdin, sends its own stdout and
 stderr to recheck-output.txt, and writes results on the original stdout as lines of JSON,
 each prefixed by the nonce, which it read before any student code ran. Between cells it
 compares the watched modules (WATCHED, WATCHED_PACKAGES: the checking functions) with a
@@ -98,7 +100,10 @@ def main() -> None:
     except Exception:  # noqa: BLE001 - IPython is optional here; display() is a convenience
         pass
     tampered: list[str] = []
+    visible_ok = False  # the last test cell's visible part passed
     for index, cell in enumerate(spec["cells"]):
+        if cell["kind"] == "hidden" and not visible_ok:
+            continue  # the test already failed: its hidden part would only cost time
         if cell["kind"] == "answer":
             take_snapshot(seen, snap)
         ok, error = True, ""
@@ -116,9 +121,12 @@ def main() -> None:
         if not tampered:
             tampered = find_changes(seen, snap)
         if cell["kind"] == "test":
+            visible_ok = ok and not tampered
+        if cell["kind"] in ("test", "hidden"):
             emit(
                 {
                     "grade_id": cell["grade_id"],
+                    "part": "hidden" if cell["kind"] == "hidden" else "visible",
                     "passed": ok and not tampered,
                     "error": error,
                     "tampered": tampered,

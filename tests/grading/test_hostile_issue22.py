@@ -27,6 +27,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.course import notebooks as nbs
@@ -78,7 +79,32 @@ def _hidden_lines() -> list[str]:
     return out
 
 
+def _with_last_cell(nb, code: str):
+    """`nb` with a new code cell of the student's own at the end."""
+    nb = copy.deepcopy(nb)
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def _with_answer(nb, grade_id: str, code: str):
+    """`nb` with the answer cell `grade_id` replaced by `code`."""
+    nb = copy.deepcopy(nb)
+    (cell,) = [c for c in nb.cells if nbs.grade_id(c) == grade_id]
+    cell.source = code
+    return nb
+
+
 # ---- the attacks ------------------------------------------------------------------------------
+
+# row 6: a last cell prints the kernel's input history (it held every hidden test when the
+# student's kernel ran them) and every string in the kernel's namespace
+HISTORY = "print('\\n'.join(In))\nprint([v for v in globals().values() if isinstance(v, str)])\n"
+# row 6: right where the visible tests look (count_params(3, 5), (1, 1), (8, 2)), wrong elsewhere:
+# the kernel, which runs the visible tests only, awards its 2 points; the hidden tests take them
+VISIBLE_ONLY = """
+def count_params(input_dim, units):
+    return {(3, 5): 45, (1, 1): 3, (8, 2): 22}[(input_dim, units)]
+"""
 
 # row 4: replace the notebook in the kernel's writable folder with a link, for root to follow
 SYMLINK = """
@@ -145,6 +171,8 @@ def _folder_cases(canary: Path, course: Path) -> dict:
         "huge-error": (_with(solved, HUGE_ERROR), "ok", FULL),
         "disk-filler": (_with(solved, DISK_FILLER), "ok", FULL),
         "setsid-spinners": (_with(solved, SPINNERS), "ok", FULL),
+        "history-printer": (_with_last_cell(solved, HISTORY), "ok", FULL),
+        "visible-only": (_with_answer(solved, "count_params", VISIBLE_ONLY), "ok", FULL - 2),
     }
 
 
@@ -370,9 +398,21 @@ def test_no_hidden_test_or_solution_text_reaches_a_student(batches):
         text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text(errors="replace")))
         for needle in (nbs.BEGIN_HIDDEN, *hidden):
             assert needle not in text, (path, needle)
+    # the kernel never held a hidden test: its input history, printed, shows none
+    printed = _stream_text(course / "autograded" / "history-printer" / AID / f"{AID}.ipynb")
+    assert "count_params__matches_keras" in printed or "_count_params" in printed, printed[-500:]
+    assert not [line for line in hidden if line in printed]
     own = course / "autograded" / "symlink-attack" / AID / f"{AID}.ipynb"
     assert not own.is_symlink() and "_os.symlink(" in own.read_text()
     assert not list((course / "autograded").rglob("solutions-link.ipynb"))
+
+
+def test_hidden_tests_that_fail_say_so_in_the_feedback(batches):
+    """Does an answer that passes the visible tests only lose the test's points (and is not
+    called tampered), with its feedback page naming the failed hidden tests?"""
+    (page,) = (batches["course"] / "feedback" / "visible-only").rglob("*.html")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(errors="replace")))
+    assert "count_params__matches_keras: hidden tests: KeyError" in text, text[-3000:]
 
 
 def _stream_text(path: Path) -> str:
