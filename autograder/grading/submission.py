@@ -39,6 +39,7 @@ from autograder.grading.intake import safe_relpath
 from autograder.grading.kernel_run import autograde_in_sandbox
 from autograder.grading.task import STATUSES, GradeResult, GradeTask, TestScore
 from autograder.grading.writer import MASTERS_DIR, master_notebooks
+from autograder.sandbox import scratch
 from autograder.sandbox.bwrap import Sandbox
 
 
@@ -172,7 +173,13 @@ def _recheck(
         if clean and not clean.endswith(".ipynb"):  # never on the import path (-I)
             (rdir / clean).parent.mkdir(parents=True, exist_ok=True)
             (rdir / clean).write_bytes(data)
-    box = Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket) if task.isolate else None
+    # the re-check writes to a capped copy, as the kernel does (sandbox/scratch.py)
+    box_dir = scratch.make_scratch(work, rdir, limits) if task.isolate else None
+    box = (
+        Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket, source=box_dir)
+        if task.isolate
+        else None
+    )
     try:
         rc = recheck.run(
             cells,
@@ -184,6 +191,8 @@ def _recheck(
     finally:
         if box is not None:
             box.close()
+        if box_dir is not None:
+            scratch.remove_scratch(box_dir)
     by_id = {r.grade_id: r for r in rc.tests}
     if rc.tampered:
         statuses.add("tampered")

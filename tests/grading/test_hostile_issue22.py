@@ -105,6 +105,19 @@ VISIBLE_ONLY = """
 def count_params(input_dim, units):
     return {(3, 5): 45, (1, 1): 3, (8, 2): 22}[(input_dim, units)]
 """
+# row 5, in the re-check: its writable folder is capped too. The right answer only where a
+# write of 100 MB fails (the kernel's folder and the re-check's, at --disk 64); a wrong one
+# where it succeeds, which the re-check would then report against the kernel's pass
+RECHECK_DISK_FILLER = """
+def count_params(input_dim, units):
+    try:
+        with open('fill.bin', 'wb') as fh:
+            for _ in range(100):
+                fh.write(b'0' * (1 << 20))
+    except OSError:
+        return input_dim * units + units * units + units
+    return -1
+"""
 
 # row 4: replace the notebook in the kernel's writable folder with a link, for root to follow
 SYMLINK = """
@@ -171,6 +184,11 @@ def _folder_cases(canary: Path, course: Path) -> dict:
         "huge-error": (_with(solved, HUGE_ERROR), "ok", FULL),
         "disk-filler": (_with(solved, DISK_FILLER), "ok", FULL),
         "setsid-spinners": (_with(solved, SPINNERS), "ok", FULL),
+        "recheck-disk-filler": (
+            _with_answer(solved, "count_params", RECHECK_DISK_FILLER),
+            "ok",
+            FULL,
+        ),
         "history-printer": (_with_last_cell(solved, HISTORY), "ok", FULL),
         "visible-only": (_with_answer(solved, "count_params", VISIBLE_ONLY), "ok", FULL - 2),
     }
