@@ -5,6 +5,7 @@ rnn-course doctor        versions of the course's tools and whether a kernel sta
 rnn-course check NB      your notebook against the full tests (visible and hidden), offline
 rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
                          (the course root is the current folder, or --root, as in nbgrader)
+rnn-course report        what the class got wrong, from what the grader recorded (HTML + .md)
 """
 
 from __future__ import annotations
@@ -95,6 +96,25 @@ def _grade(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from autograder.course import notebooks as nbs
+    from autograder.grading import class_report, class_stats
+
+    root = _grading_root(args.root)
+    if root is None:
+        print(
+            f"rnn-course report: {Path.cwd()} is not a course root (it needs nbgrader_config.py"
+            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            file=sys.stderr,
+        )
+        return 2
+    stats = class_stats.collect(root, args.assignment or None)
+    summary = class_report.write_report(stats, args.out)
+    graded = sum(a.graded for a in stats)
+    print(f"{len(stats)} assignments, {graded} graded submissions: {args.out} and {summary}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnn-course",
@@ -160,6 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--lms-pattern", default=None, help="regex with a 'student' group for LMS zip file names"
     )
     grade_cmd.set_defaults(run=_grade)
+
+    report_cmd = commands.add_parser(
+        "report", help="what the class got wrong: one HTML page and a Markdown summary"
+    )
+    report_cmd.add_argument(
+        "--assignment",
+        action="append",
+        default=[],
+        help="an assignment id (repeatable); default: every graded one",
+    )
+    report_cmd.add_argument(
+        "--root", type=Path, default=None, help="the course root; default: the current folder"
+    )
+    report_cmd.add_argument(
+        "--out", type=Path, default=Path("class-report.html"), help="the HTML page"
+    )
+    report_cmd.set_defaults(run=_report)
     return parser
 
 

@@ -97,6 +97,7 @@ class TestResult:
     passed: bool  # its visible and hidden tests passed
     error: str = ""
     visible_passed: bool = False  # its visible part passed: what the student's kernel ran
+    diagnosis: str = ""  # the likely mistake its failure message named, if any
 
 
 @dataclass
@@ -143,11 +144,13 @@ def parse(stdout: bytes, nonce: str, cells: list[Cell]) -> RecheckResult:
             result.notes.append(f"{item['answer']}: answer cell raised {item.get('error', '')}")
         elif item.get("grade_id") in points:
             gid, passed, error = item["grade_id"], bool(item.get("passed")), str(item["error"])
+            diagnosis = str(item.get("diagnosis") or "")[:200]
             if item.get("part") == "hidden":  # counts only after its visible part passed
                 if gid in seen and seen[gid].visible_passed and gid not in hidden_seen:
                     hidden_seen.add(gid)
                     seen[gid].passed = passed
                     seen[gid].error = "" if passed else f"hidden tests: {error}"
+                    seen[gid].diagnosis = "" if passed else diagnosis
             elif gid not in seen:
                 # a test with hidden tests passes only once they report that they passed
                 waits = passed and gid in has_hidden
@@ -157,6 +160,7 @@ def parse(stdout: bytes, nonce: str, cells: list[Cell]) -> RecheckResult:
                     passed and not waits,
                     "hidden tests: did not run" if waits else error,
                     visible_passed=passed,
+                    diagnosis="" if passed else diagnosis,
                 )
             if item.get("tampered") and not result.tampered:
                 result.tampered = [str(t) for t in item["tampered"]][:10]

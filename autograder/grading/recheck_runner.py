@@ -26,6 +26,8 @@ import sys
 # how `rl.testing.<name>` finds those functions.
 WATCHED = ("builtins", "numpy", "numpy.testing", "rnnlib", "rnnlib._exports")
 WATCHED_PACKAGES = ("rnnlib.testing",)  # the package and every module below it
+# how a failure message of rnnlib.testing.checks names the likely mistake
+MISTAKE_PREFIX = "Likely mistake: "
 
 
 def is_watched(name: str) -> bool:
@@ -106,7 +108,7 @@ def main() -> None:
             continue  # the test already failed: its hidden part would only cost time
         if cell["kind"] == "answer":
             take_snapshot(seen, snap)
-        ok, error = True, ""
+        ok, error, diagnosis = True, "", ""
         signal.alarm(timeout)
         try:
             where = f"<cell {index}: {cell['grade_id'] or cell['kind']}>"
@@ -115,6 +117,9 @@ def main() -> None:
             ok = False
             text = str(exc).strip().splitlines()
             error = type(exc).__name__ + (": " + text[0][:300] if text else "")
+            # the mistake a visible check named (rnnlib.testing.checks), for the class report
+            named = [ln.strip() for ln in text if ln.strip().startswith(MISTAKE_PREFIX)]
+            diagnosis = named[0][len(MISTAKE_PREFIX) :][:200] if named else ""
         finally:
             signal.alarm(0)
         take_snapshot(seen, snap)
@@ -129,6 +134,7 @@ def main() -> None:
                     "part": "hidden" if cell["kind"] == "hidden" else "visible",
                     "passed": ok and not tampered,
                     "error": error,
+                    "diagnosis": diagnosis,
                     "tampered": tampered,
                 }
             )

@@ -212,6 +212,7 @@ def _recheck(
         # a point counts only when the trusted re-check confirms what the kernel gave
         t.counted = min(confirmed, t.kernel or 0.0)
         t.error = "" if r is None or r.passed else r.error
+        t.diagnosis = "" if r is None or r.passed else r.diagnosis
         # the kernel ran the visible part only: it must agree with the re-check's visible part
         if t.kernel and not (r is not None and r.visible_passed):
             statuses.add("tampered")
