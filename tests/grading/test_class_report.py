@@ -7,49 +7,12 @@ import re
 import subprocess
 import sys
 
+from grading_helpers import CLASS_MESSAGE, synthetic_class
+
 from autograder.grading import class_report, class_stats
 from autograder.grading.state import save_state
-from autograder.grading.task import GradeResult
 
 AID = "02_rnn_cell"
-TRANSPOSED = "transposed Wh (your result matches what that gives)."
-NO_BIAS = "forgot the bias b (your result matches what that gives)."
-BOTH = "forgot the bias b / transposed Wh (your result matches what that gives)."
-HOSTILE = "AssertionError: <script>alert(1)</script> | # heading"
-
-
-def _result(student: str, step_diagnosis: str | None, count_ok: bool, status="ok", seconds=9.0):
-    step = step_diagnosis is None
-    tests = [
-        {
-            "grade_id": "rnn_step_forward__values",
-            "notebook": AID,
-            "max_score": 3.0,
-            "kernel": 3.0,
-            "counted": 3.0 if step else 0.0,
-            "error": "" if step else "AssertionError: next_h is not close to the expected values",
-            "diagnosis": step_diagnosis or "",
-        },
-        {
-            "grade_id": "count_params__matches_keras",
-            "notebook": AID,
-            "max_score": 2.0,
-            "kernel": 2.0,
-            "counted": 2.0 if count_ok else 0.0,
-            "error": "" if count_ok else HOSTILE,
-            "diagnosis": "",
-        },
-    ]
-    score = sum(t["counted"] for t in tests)
-    return GradeResult(student, AID, status, "", score, 5.0, score, 0.0, tests, seconds=seconds)
-
-
-def _class():
-    """32 graded submissions in a known mix, as the grader's state files hold them."""
-    mix = (
-        [(None, True)] * 14 + [(TRANSPOSED, True)] * 9 + [(NO_BIAS, True)] * 6 + [(BOTH, False)] * 3
-    )
-    return [_result(f"s{i:02d}", d, ok) for i, (d, ok) in enumerate(mix)]
 
 
 def _gradebook(tmp_path, students):
@@ -65,7 +28,7 @@ def _gradebook(tmp_path, students):
 def test_the_counts_equal_the_class_mix(tmp_path):
     """Are the named mistakes counted per submission (a message naming two counts for both),
     the shares at full marks and zero right, and the students who sent nothing listed?"""
-    results = _class()
+    results = synthetic_class()
     for r in results:
         save_state(tmp_path, r)
     url = _gradebook(tmp_path, [r.student for r in results] + ["zoe", "yann"])
@@ -75,7 +38,7 @@ def test_the_counts_equal_the_class_mix(tmp_path):
     assert step.exercise == "rnn_step_forward" and count.exercise == "count_params"
     assert dict(step.mistakes) == {"transposed Wh": 12, "forgot the bias b": 9}
     assert (step.full_share, step.zero_share) == (14 / 32, 18 / 32)
-    assert count.failures == [("count_params__matches_keras", HOSTILE, 3)]
+    assert count.failures == [("count_params__matches_keras", CLASS_MESSAGE, 3)]
     assert stats.scores.count(5.0) == 14 and stats.max_score == 5.0
     summary = class_report.render_markdown([stats])
     assert "transposed Wh: 12 of 32 (38 %)" in summary
@@ -86,7 +49,7 @@ def test_the_counts_equal_the_class_mix(tmp_path):
 def test_the_page_is_self_contained_and_escapes_what_students_wrote(tmp_path):
     """Does the page embed its plots as images (one per assignment and per exercise), load
     nothing from elsewhere, and show a student's message as text, never as markup?"""
-    results = _class()
+    results = synthetic_class()
     for r in results:
         save_state(tmp_path, r)
     url = _gradebook(tmp_path, [r.student for r in results])
@@ -110,7 +73,7 @@ def test_the_command_writes_both_files_for_a_course_root(tmp_path):
         + str(root / "gradebook.db")
         + "'\n"
     )
-    for r in _class()[:4]:
+    for r in synthetic_class()[:4]:
         save_state(root, r)
     _gradebook(root, ["s00"])
     out = tmp_path / "r.html"
