@@ -4,6 +4,7 @@ rnn-course --version     the course package's version
 rnn-course doctor        versions of the course's tools and whether a kernel starts
 rnn-course check NB      your notebook against the full tests (visible and hidden), offline
 rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
+                         (--assignment again, or --all: several assignments in one run)
                          (the course root is the current folder, or --root, as in nbgrader)
 rnn-course report        what the class got wrong, from what the grader recorded (HTML + .md)
 """
@@ -53,16 +54,28 @@ def _grade(args) -> int:
             file=sys.stderr,
         )
         return 2
-    names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, args.assignment)]
-    if not names:
-        print(f"rnn-course grade: no assignment {args.assignment!r} under {root / nbs.SOURCE_DIR}")
+    assignments = nbs.assignments(root) if args.all else list(dict.fromkeys(args.assignment))
+    if not assignments:
+        print("rnn-course grade: name an --assignment ID (repeatable), or --all", file=sys.stderr)
+        return 2
+    if len(assignments) > 1 and args.submissions.is_file():
+        print(
+            "rnn-course grade: an LMS zip holds one assignment: grade it with one --assignment",
+            file=sys.stderr,
+        )
         return 2
     pattern = args.lms_pattern or intake.LMS_PATTERN
-    try:
-        submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
-    except (intake.IntakeError, OSError) as error:
-        print(f"rnn-course grade: submissions refused: {error}", file=sys.stderr)
-        return 2
+    batches = {}
+    for aid in assignments:
+        names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, aid)]
+        if not names:
+            print(f"rnn-course grade: no assignment {aid!r} under {root / nbs.SOURCE_DIR}")
+            return 2
+        try:
+            batches[aid] = intake.read_submissions(args.submissions, aid, names, pattern)
+        except (intake.IntakeError, OSError) as error:
+            print(f"rnn-course grade: submissions refused: {error}", file=sys.stderr)
+            return 2
     defaults = Limits()
     limits = Limits(
         memory_mb=args.memory or defaults.memory_mb,
@@ -72,10 +85,9 @@ def _grade(args) -> int:
     )
     # the local pool, or a Dask cluster's executor (docs/large-class.md): one code path
     with executors.executor(args.workers, dask=args.dask) as pool:
-        results = grade.grade_batch(
+        results = grade.grade_assignments(
             root,
-            args.assignment,
-            submissions,
+            batches,
             workers=args.workers,
             limits=limits,
             force=args.force,
@@ -87,7 +99,8 @@ def _grade(args) -> int:
     if args.feedback:
         from autograder.engine.nbgrader_run import run_nbgrader
 
-        run_nbgrader(root, "generate_feedback", args.assignment, "--force")
+        for aid in assignments:
+            run_nbgrader(root, "generate_feedback", aid, "--force")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -142,7 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
         "grade", help="grade a folder (nbgrader layout) or LMS zip of submissions, sandboxed"
     )
     grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
-    grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
+    which = grade_cmd.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--assignment",
+        action="append",
+        default=[],
+        help="assignment id, e.g. 02_rnn_cell (repeatable: graded in one run)",
+    )
+    which.add_argument("--all", action="store_true", help="every assignment of the course")
     grade_cmd.add_argument(
         "--root",
         type=Path,
