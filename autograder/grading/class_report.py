@@ -39,9 +39,13 @@ def _histogram_png(values: list[float], top: float, title: str, small: bool = Fa
 
     size = (2.6, 1.4) if small else (6.0, 2.6)
     fig, ax = plt.subplots(figsize=size, dpi=90)
-    bins = max(1, min(20, int(top) + 1)) if top else 1
-    ax.hist(values, bins=bins, range=(0, max(top, 1e-9)), color="#4c72b0", edgecolor="white")
-    ax.set_xlim(0, max(top, 1e-9))
+    whole = float(top).is_integer() and 0 < top <= 40
+    # one bar per whole point where points are whole, else 20 bars over [0, top]
+    edges = [k - 0.5 for k in range(int(top) + 2)] if whole else 20
+    ax.hist(values, bins=edges, range=None if whole else (0, max(top, 1e-9)), color="#4c72b0")
+    ax.set_xlim(-0.5, top + 0.5) if whole else ax.set_xlim(0, max(top, 1e-9))
+    if whole:
+        ax.xaxis.get_major_locator().set_params(integer=True)
     if not small:
         ax.set_xlabel("points")
         ax.set_ylabel("submissions")
