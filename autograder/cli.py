@@ -41,18 +41,28 @@ def _grading_root(given: Path | None) -> Path | None:
     return None
 
 
+def _course_root_or_say_why(command: str, given: Path | None) -> Path | None:
+    """_grading_root, or None after saying on stderr why there is none."""
+    from autograder.course import notebooks as nbs
+
+    root = _grading_root(given)
+    if root is None:
+        where = given or Path.cwd()
+        print(
+            f"rnn-course {command}: {where} is not a course root (it needs nbgrader_config.py"
+            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            file=sys.stderr,
+        )
+    return root
+
+
 def _grade(args) -> int:
     from autograder.course import notebooks as nbs
     from autograder.grading import executors, grade, intake
     from autograder.sandbox.limits import Limits
 
-    root = _grading_root(args.root)
+    root = _course_root_or_say_why("grade", args.root)
     if root is None:
-        print(
-            f"rnn-course grade: {Path.cwd()} is not a course root (it needs nbgrader_config.py"
-            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
-            file=sys.stderr,
-        )
         return 2
     assignments = nbs.assignments(root) if args.all else list(dict.fromkeys(args.assignment))
     if not assignments:
@@ -110,16 +120,10 @@ def _grade(args) -> int:
 
 
 def _report(args) -> int:
-    from autograder.course import notebooks as nbs
     from autograder.grading import class_report, class_stats
 
-    root = _grading_root(args.root)
+    root = _course_root_or_say_why("report", args.root)
     if root is None:
-        print(
-            f"rnn-course report: {Path.cwd()} is not a course root (it needs nbgrader_config.py"
-            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
-            file=sys.stderr,
-        )
         return 2
     stats = class_stats.collect(root, args.assignment or None)
     summary = class_report.write_report(stats, args.out)
