@@ -52,6 +52,16 @@ def windows_by_rnnlib(series, window):
     return rl.data.windows(series, window)
 
 
+@delegates("make_windows")
+def windows_by_keras(series, window):
+    series = np.asarray(series)
+    data = keras.utils.timeseries_dataset_from_array(
+        series[:-1], series[window:], sequence_length=window, batch_size=len(series)
+    )
+    X, y = next(iter(data))
+    return np.asarray(X)[:, :, None], np.asarray(y)
+
+
 # ---- build_forecaster ------------------------------------------------------------------------
 
 
@@ -167,6 +177,15 @@ def sample_by_keras(logits, temperature, rng):
         return logits.argmax(axis=1)
     ids = keras.random.categorical(logits / temperature, 1, seed=int(rng.integers(1 << 30)))
     return keras.ops.convert_to_numpy(ids)[:, 0]
+
+
+@delegates("sample")
+def sample_by_keras_softmax(logits, temperature, rng):
+    logits = np.asarray(logits, dtype="float32")
+    if temperature == 0:
+        return logits.argmax(axis=1)
+    p = np.asarray(keras.ops.softmax(logits / temperature, axis=-1), dtype=np.float64)
+    return np.array([rng.choice(p.shape[1], p=row / row.sum()) for row in p])
 
 
 # ---- build_tagger ----------------------------------------------------------------------------
@@ -373,3 +392,17 @@ def decode_hard_coded(model, source, max_length, bos=1, eos=2):
 @delegates("greedy_decode")
 def decode_by_rnnlib(model, source, max_length, bos=1, eos=2):
     return rl.lm.greedy_decode(model, source, max_length, bos, eos)
+
+
+@delegates("greedy_decode")
+def decode_by_beam_of_one(model, source, max_length, bos=1, eos=2):
+    source = np.asarray(source)
+
+    def step(state, tokens):  # the whole prefix so far, fed again: (N, t) -> (N, V) log-probs
+        prefix = np.concatenate([state, tokens[:, None]], axis=1)
+        scores = np.asarray(model([source[: len(prefix)], prefix]))[:, -1]
+        z = scores - scores.max(axis=-1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=-1, keepdims=True)), prefix
+
+    start = np.zeros((len(source), 0), dtype=np.int32)
+    return rl.lm.beam_search(step, start, 1, max_length, bos, eos)[0][:, 0]
