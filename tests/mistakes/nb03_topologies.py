@@ -321,6 +321,16 @@ def seq2seq_logits(vocab_size, units):
 # ---- greedy_decode ---------------------------------------------------------------------------
 
 
+@mistake("greedy_decode", "reverses the source itself and never calls the model")
+def decode_without_model(model, source, max_length, bos=1, eos=2):
+    source = np.asarray(source)
+    rows = [[t for t in row if t != 0][::-1][: max_length - 1] + [eos] for row in source]
+    out = np.zeros((len(source), max(len(r) for r in rows)), dtype=int)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out
+
+
 @mistake("greedy_decode", "feeds BOS at every step instead of its own predictions")
 def decode_always_bos(model, source, max_length, bos=1, eos=2):
     source = np.asarray(source)
