@@ -124,6 +124,18 @@ def sample_no_temperature(logits, temperature, rng):
     return np.array([rng.choice(p.shape[1], p=row) for row in p])
 
 
+@mistake("sample", "draws from rng before looking at the temperature (fails for rng=None)")
+def sample_rng_first(logits, temperature, rng):
+    logits = np.asarray(logits, dtype=np.float64)
+    u = rng.random((len(logits), 1))
+    if temperature == 0:
+        return logits.argmax(axis=1)
+    z = logits / temperature
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    return np.minimum((u >= cdf).sum(axis=1), p.shape[1] - 1)
+
+
 @mistake("sample", "always the argmax")
 def sample_argmax(logits, temperature, rng):
     return np.asarray(logits).argmax(axis=1)
