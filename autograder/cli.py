@@ -109,8 +109,13 @@ def _grade(args) -> int:
     if args.feedback:
         from autograder.engine.nbgrader_run import run_nbgrader
 
+        # nbgrader stops with an error for an assignment of which nothing was autograded
+        recorded = {r.assignment for r in results if r.status not in ("missing", "refused")}
         for aid in assignments:
-            run_nbgrader(root, "generate_feedback", aid, "--force")
+            if aid in recorded:
+                run_nbgrader(root, "generate_feedback", aid, "--force")
+            else:
+                print(f"no feedback for {aid}: nothing of it was graded")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

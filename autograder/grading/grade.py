@@ -155,7 +155,11 @@ def grade_assignments(
                         digest=sub.digest(),
                     )
                 try:
-                    record(course_root, result, sub, db_url)
+                    # nothing of the assignment came: no submission for nbgrader (its export and
+                    # formgrader show the student without one, and generate_feedback has none
+                    # to convert)
+                    if result.status != "missing":
+                        record(course_root, result, sub, db_url)
                     save_state(course_root, result)
                 except Exception as error:  # noqa: BLE001 - say so in the row, go on
                     result.reason = f"NOT RECORDED in the gradebook ({error}); {result.reason}"

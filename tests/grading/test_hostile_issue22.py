@@ -36,6 +36,7 @@ from autograder.grading import intake
 from autograder.sandbox import bwrap, cgroups
 
 AID = "02_rnn_cell"
+OTHER = "05_gradients"  # graded in the folder batch's run too: nobody sent it
 ROOT = nbs.course_root()
 FULL = 15.0
 MARK = "rnn-issue22-marker"  # in the command line of the processes a submission starts
@@ -252,9 +253,9 @@ def _trusted_files(course: Path) -> dict[str, str]:
     return out
 
 
-def _rows(path: Path) -> dict[str, dict]:
+def _rows(path: Path, assignment: str = AID) -> dict[str, dict]:
     with open(path, newline="", encoding="utf-8") as fh:
-        return {r["student"]: r for r in csv.DictReader(fh)}
+        return {r["student"]: r for r in csv.DictReader(fh) if r["assignment"] == assignment}
 
 
 def _marked_processes() -> list[str]:
@@ -270,8 +271,9 @@ def batches(tmp_path_factory):
     if not ok:
         pytest.skip(f"the sandbox is unavailable here: {why}")
     tmp = tmp_path_factory.mktemp("issue22")
-    course = ng.make_course_copy(tmp / "course", ROOT, [AID])
-    shutil.copytree(ROOT / nbs.RELEASE_DIR / AID, course / nbs.RELEASE_DIR / AID)
+    course = ng.make_course_copy(tmp / "course", ROOT, [AID, OTHER])
+    for aid in (AID, OTHER):
+        shutil.copytree(ROOT / nbs.RELEASE_DIR / aid, course / nbs.RELEASE_DIR / aid)
     canary = tmp / "canary"
     canary.mkdir()
     (canary / "victim.ipynb").write_text("the canary: no submission may change this\n")
@@ -287,11 +289,13 @@ def batches(tmp_path_factory):
         data = nb if isinstance(nb, bytes) else nbs.dumps(nb)
         (folder / f"{AID}.ipynb").write_bytes(data)
     originals = _hash_tree(incoming)
-    folder_run = _cli(
+    folder_run = _cli(  # with a second assignment none of them sent: one run, two assignments
         course,
         str(incoming),
         "--assignment",
         AID,
+        "--assignment",
+        OTHER,
         "--workers",
         "2",
         *LIMITS,
@@ -367,6 +371,16 @@ def test_folder_batch_rows(batches):
     assert not problems, "\n  ".join(["wrong rows:", *problems])
     assert "case-folding" in rows["Bob"]["reason"] and "dot" in rows[".rnn-grade"]["reason"]
     assert "MiB cap" in rows["huge-notebook"]["reason"]
+
+
+def test_one_run_grades_two_assignments(batches):
+    """Does the folder batch's one run (--assignment twice) give every student who sent the
+    second assignment nothing a `missing` row for it, in the same grades.csv, with both
+    assignments' exercises as columns?"""
+    rows = _rows(batches["tmp"] / "grades.csv", OTHER)
+    assert rows["correct"]["status"] == rows["blank"]["status"] == "missing", rows["correct"]
+    columns = next(iter(rows.values())).keys()
+    assert "ex:rnn_step_forward" in columns and "ex:clip_by_global_norm" in columns
 
 
 def test_zip_batch_rows(batches):
