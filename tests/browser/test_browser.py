@@ -409,3 +409,31 @@ def test_instructor_sees_formgrader_and_student_sees_assignment_list(lab, page, 
         for assignment in ASSIGNMENTS:
             released.get_by_text(assignment, exact=True).first.wait_for(timeout=60_000)
         shots.take("6-assignment-list")
+
+
+def test_instructor_reads_the_class_report(page, artifacts, tmp_path):
+    """Does the class report (rnn-course report) render in a real browser, its plots loaded,
+    a student's message shown as text?"""
+    from grading.grading_helpers import CLASS_MESSAGE, synthetic_class
+    from nbgrader.api import Gradebook
+
+    from autograder.grading import class_report, class_stats
+    from autograder.grading.state import save_state
+
+    results = synthetic_class()
+    for result in results:
+        save_state(tmp_path, result)
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url, "rnn-course") as gb:
+        for student in [r.student for r in results] + ["zoe"]:
+            gb.update_or_create_student(student)
+    out = tmp_path / "class-report.html"
+    class_report.write_report(class_stats.collect(tmp_path, db_url=url), out)
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    images = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
+    assert len(images) == 3 and all(done and width > 0 for done, width in images), images
+    assert page.locator("h2").first.inner_text() == "02_rnn_cell"
+    assert CLASS_MESSAGE.split(": ", 1)[1] in page.locator("body").inner_text()
+    assert page.locator("script").count() == 0
+    page.screenshot(path=str(artifacts / "class-report.png"), full_page=True)
