@@ -83,16 +83,19 @@ WIDGET_SPECS: dict[str, WidgetSpec] = {}
 README_WIDGET = "motif_slider"  # its screenshot (notebook 01) is the README's
 WIDGET_CALL = re.compile(r"\b(?:rl|rnnlib)\.widgets\.([A-Za-z_]\w*)\s*\(")
 TABLE_CALL = re.compile(r"\b(?:rl|rnnlib)\.plot\.accuracy_table\s*\(")
+AUDIO_CALL = re.compile(r"\bAudio\s*\(")  # IPython.display.Audio: a player in the output
 
 
 @dataclass(frozen=True)
 class Case:
     """One course notebook: its assignment id, the widgets it displays (rnnlib.widgets
-    functions, in notebook order) and how many of its code cells show a results table."""
+    functions, in notebook order), how many of its code cells show a results table, and
+    whether it plays audio (``Audio(...)`` in a code cell)."""
 
     assignment: str
     widgets: tuple[str, ...] = ()
     tables: int = 0
+    audio: bool = False
 
     @property
     def release(self) -> str:
@@ -121,7 +124,8 @@ def discover_cases(root: Path = REPO) -> list[Case]:
         ]
         widgets = tuple(name for source in code for name in WIDGET_CALL.findall(source))
         tables = sum(bool(TABLE_CALL.search(source)) for source in code)
-        cases.append(Case(folder.name, widgets, tables))
+        audio = any(AUDIO_CALL.search(source) for source in code)
+        cases.append(Case(folder.name, widgets, tables, audio))
     return cases
 
 
@@ -314,6 +318,10 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
             f"the first:\n{outputs.errors[0][:2000]}"
         )
         assert outputs.images > 0, f"{case.finished}: Run All Cells rendered no plot image"
+        assert outputs.audio > 0 or not case.audio, (
+            f"{case.finished}: its code plays audio (IPython.display.Audio), but the page shows "
+            "no <audio> player with a non-empty source"
+        )
         assert outputs.tables >= case.tables, (
             f"{case.finished}: {case.tables} code cells show a results table "
             f"(rl.plot.accuracy_table), but the page rendered {outputs.tables} HTML tables"
