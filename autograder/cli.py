@@ -4,7 +4,9 @@ rnn-course --version     the course package's version
 rnn-course doctor        versions of the course's tools and whether a kernel starts
 rnn-course check NB      your notebook against the full tests (visible and hidden), offline
 rnn-course grade DIR --assignment ID   a batch of submissions, sandboxed, into grades.csv
+                         (--assignment again, or --all: several assignments in one run)
                          (the course root is the current folder, or --root, as in nbgrader)
+rnn-course report        what the class got wrong, from what the grader recorded (HTML + .md)
 """
 
 from __future__ import annotations
@@ -39,29 +41,51 @@ def _grading_root(given: Path | None) -> Path | None:
     return None
 
 
+def _course_root_or_say_why(command: str, given: Path | None) -> Path | None:
+    """_grading_root, or None after saying on stderr why there is none."""
+    from autograder.course import notebooks as nbs
+
+    root = _grading_root(given)
+    if root is None:
+        where = given or Path.cwd()
+        print(
+            f"rnn-course {command}: {where} is not a course root (it needs nbgrader_config.py"
+            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            file=sys.stderr,
+        )
+    return root
+
+
 def _grade(args) -> int:
     from autograder.course import notebooks as nbs
     from autograder.grading import executors, grade, intake
     from autograder.sandbox.limits import Limits
 
-    root = _grading_root(args.root)
+    root = _course_root_or_say_why("grade", args.root)
     if root is None:
+        return 2
+    assignments = nbs.assignments(root) if args.all else list(dict.fromkeys(args.assignment))
+    if not assignments:
+        print("rnn-course grade: name an --assignment ID (repeatable), or --all", file=sys.stderr)
+        return 2
+    if len(assignments) > 1 and args.submissions.is_file():
         print(
-            f"rnn-course grade: {Path.cwd()} is not a course root (it needs nbgrader_config.py"
-            f" and {nbs.SOURCE_DIR}/); run it in the course folder, or pass --root DIR",
+            "rnn-course grade: an LMS zip holds one assignment: grade it with one --assignment",
             file=sys.stderr,
         )
         return 2
-    names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, args.assignment)]
-    if not names:
-        print(f"rnn-course grade: no assignment {args.assignment!r} under {root / nbs.SOURCE_DIR}")
-        return 2
     pattern = args.lms_pattern or intake.LMS_PATTERN
-    try:
-        submissions = intake.read_submissions(args.submissions, args.assignment, names, pattern)
-    except (intake.IntakeError, OSError) as error:
-        print(f"rnn-course grade: submissions refused: {error}", file=sys.stderr)
-        return 2
+    batches = {}
+    for aid in assignments:
+        names = [p.stem for p in nbs.notebooks(root, nbs.SOURCE_DIR, aid)]
+        if not names:
+            print(f"rnn-course grade: no assignment {aid!r} under {root / nbs.SOURCE_DIR}")
+            return 2
+        try:
+            batches[aid] = intake.read_submissions(args.submissions, aid, names, pattern)
+        except (intake.IntakeError, OSError) as error:
+            print(f"rnn-course grade: submissions refused: {error}", file=sys.stderr)
+            return 2
     defaults = Limits()
     limits = Limits(
         memory_mb=args.memory or defaults.memory_mb,
@@ -71,10 +95,9 @@ def _grade(args) -> int:
     )
     # the local pool, or a Dask cluster's executor (docs/large-class.md): one code path
     with executors.executor(args.workers, dask=args.dask) as pool:
-        results = grade.grade_batch(
+        results = grade.grade_assignments(
             root,
-            args.assignment,
-            submissions,
+            batches,
             workers=args.workers,
             limits=limits,
             force=args.force,
@@ -86,12 +109,31 @@ def _grade(args) -> int:
     if args.feedback:
         from autograder.engine.nbgrader_run import run_nbgrader
 
-        run_nbgrader(root, "generate_feedback", args.assignment, "--force")
+        # nbgrader stops with an error for an assignment of which nothing was autograded
+        recorded = {r.assignment for r in results if r.status not in ("missing", "refused")}
+        for aid in assignments:
+            if aid in recorded:
+                run_nbgrader(root, "generate_feedback", aid, "--force")
+            else:
+                print(f"no feedback for {aid}: nothing of it was graded")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     print(f"{len(results)} rows in {args.out}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     print(f"findings to review: {args.report}")
+    return 0
+
+
+def _report(args) -> int:
+    from autograder.grading import class_report, class_stats
+
+    root = _course_root_or_say_why("report", args.root)
+    if root is None:
+        return 2
+    stats = class_stats.collect(root, args.assignment or None)
+    summary = class_report.write_report(stats, args.out)
+    graded = sum(a.graded for a in stats)
+    print(f"{len(stats)} assignments, {graded} graded submissions: {args.out} and {summary}")
     return 0
 
 
@@ -122,7 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
         "grade", help="grade a folder (nbgrader layout) or LMS zip of submissions, sandboxed"
     )
     grade_cmd.add_argument("submissions", type=Path, help="folder <student>/<assignment>/ or zip")
-    grade_cmd.add_argument("--assignment", required=True, help="assignment id, e.g. 02_rnn_cell")
+    which = grade_cmd.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--assignment",
+        action="append",
+        default=[],
+        help="assignment id, e.g. 02_rnn_cell (repeatable: graded in one run)",
+    )
+    which.add_argument("--all", action="store_true", help="every assignment of the course")
     grade_cmd.add_argument(
         "--root",
         type=Path,
@@ -160,6 +209,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--lms-pattern", default=None, help="regex with a 'student' group for LMS zip file names"
     )
     grade_cmd.set_defaults(run=_grade)
+
+    report_cmd = commands.add_parser(
+        "report", help="what the class got wrong: one HTML page and a Markdown summary"
+    )
+    report_cmd.add_argument(
+        "--assignment",
+        action="append",
+        default=[],
+        help="an assignment id (repeatable); default: every graded one",
+    )
+    report_cmd.add_argument(
+        "--root", type=Path, default=None, help="the course root; default: the current folder"
+    )
+    report_cmd.add_argument(
+        "--out", type=Path, default=Path("class-report.html"), help="the HTML page"
+    )
+    report_cmd.set_defaults(run=_report)
     return parser
 
 

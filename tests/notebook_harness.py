@@ -156,7 +156,8 @@ def try_catalogue(session: NotebookSession, entries) -> tuple[list[dict], list[s
     Each answer replaces its exercise's answer cell and the cells up to the exercise's last test
     re-run; the right answer goes back after each exercise and must pass again. Returns the
     rows ({exercise, answer, earned, available, message}) and the problems: a delegating answer
-    that earns a point, a wrong answer at full marks, a right answer that stops passing.
+    that earns a point, a wrong answer at full marks, another right answer below full marks, the
+    right answer that stops passing.
     """
     rows, problems = [], []
     by_exercise: dict[str, list] = {}
@@ -183,7 +184,9 @@ def try_catalogue(session: NotebookSession, entries) -> tuple[list[dict], list[s
             )
             if entry.delegating and earned > 0:
                 problems.append(f"{exercise}: '{entry.label}' earns {earned:g} points (must be 0)")
-            if not entry.delegating and earned >= available:
+            if entry.right and earned < available:
+                problems.append(f"{exercise}: '{entry.label}' earns {earned:g} of {available:g}")
+            if not (entry.delegating or entry.right) and earned >= available:
                 problems.append(f"{exercise}: wrong answer '{entry.label}' earns full marks")
         right = session.run_exercise(exercise)
         broken = {gid: error_summary(c) for gid, c in right.items() if not passes(c)}

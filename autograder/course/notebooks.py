@@ -8,6 +8,7 @@ one-space indent, trailing newline), so regenerating an unchanged notebook gives
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -223,6 +224,33 @@ def region_lines(source: str, begin: str, end: str) -> list[str]:
         elif inside:
             lines.append(line)
     return lines
+
+
+def split_hidden_tests(source: str) -> tuple[str, str]:
+    """(the visible part, the hidden tests) of a test cell's source, markers dropped.
+
+    The course keeps a cell's hidden tests after its visible ones (tests/grading/test_layout.py
+    checks it), so running the visible part and then the hidden part runs the whole cell.
+    """
+    visible, hidden, inside = [], [], False
+    for line in source.splitlines():
+        if BEGIN_HIDDEN in line:
+            inside = True
+        elif END_HIDDEN in line:
+            inside = False
+        else:
+            (hidden if inside else visible).append(line)
+    hidden_part = "\n".join(hidden).rstrip() + "\n" if hidden else ""
+    return "\n".join(visible).rstrip() + "\n", hidden_part
+
+
+def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `nb` whose test cells hold only their visible part."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if is_test(cell) and BEGIN_HIDDEN in cell.source:
+            cell.source = split_hidden_tests(cell.source)[0]
+    return nb
 
 
 def outside_regions(source: str) -> list[str]:

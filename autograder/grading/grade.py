@@ -1,6 +1,7 @@
 """`rnn-course grade`: a batch of submissions, graded in parallel, recorded by one writer.
 
     results = grade_batch(course_root, "02_rnn_cell", submissions, workers=2)
+    results = grade_assignments(course_root, {"01_sequences": subs01, "02_rnn_cell": subs02})
 
 - a template course root (nbgrader_config.py, the assignment's source, a gradebook with only
   the assignment) is made once (writer.make_template); every task copies it (submission.py);
@@ -35,7 +36,7 @@ from autograder.grading.report import write_csv, write_report
 from autograder.grading.state import load_state, save_state
 from autograder.grading.submission import grade_submission
 from autograder.grading.task import GradeResult, GradeTask
-from autograder.grading.writer import ensure_assignment, make_template, record
+from autograder.grading.writer import ensure_assignment, make_template, master_notebooks, record
 from autograder.sandbox.bwrap import available
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.warm import why_unavailable
@@ -69,9 +70,15 @@ def _refused_result(sub: Submission) -> GradeResult:
 
 
 def grade_batch(
+    course_root: Path, assignment: str, submissions: dict[str, Submission], **options
+) -> list[GradeResult]:
+    """Grade every submission of one assignment (grade_assignments' options)."""
+    return grade_assignments(course_root, {assignment: submissions}, **options)
+
+
+def grade_assignments(
     course_root: Path,
-    assignment: str,
-    submissions: dict[str, Submission],
+    batches: dict[str, dict[str, Submission]],
     *,
     workers: int = 2,
     limits: Limits | None = None,
@@ -82,9 +89,12 @@ def grade_batch(
     progress: bool = True,
     warm: bool = True,
 ) -> list[GradeResult]:
-    """Grade every submission; returns one result per submission (and per student known to
-    the gradebook who sent nothing). Never stops for a bad submission. `warm=False` starts
-    every kernel and re-check in a fresh interpreter under bubblewrap (autograder/sandbox/)."""
+    """Grade every submission of every assignment in `batches` ({assignment: {student:
+    Submission}}) on one executor, all at once (the workers, and their warm zygotes, serve every
+    assignment, so no core idles between assignments); returns one result per submission and
+    per student known to the gradebook who sent an assignment nothing. Never stops for a bad
+    submission. `warm=False` starts every kernel and re-check in a fresh interpreter under
+    bubblewrap (autograder/sandbox/)."""
     course_root = Path(course_root).resolve()
     limits = limits or Limits()
     isolate, why = available()
@@ -95,23 +105,26 @@ def grade_batch(
             f"note: every kernel starts cold under bubblewrap ({why_unavailable()})",
             file=sys.stderr,
         )
-    ensure_assignment(course_root, assignment)
+    for assignment in batches:
+        ensure_assignment(course_root, assignment)
     db_url = gradebook.db_url(course_root)
-    results: dict[str, GradeResult] = {}
-    todo = []
-    submissions = check_ids(submissions)
-    for student, sub in sorted(submissions.items()):
-        if sub.refused:
-            results[student] = _refused_result(sub)
-            continue
-        state = None if force else load_state(course_root, assignment, student)
-        if state is not None and state.digest == sub.digest():
-            results[student] = state
-        else:
-            todo.append(sub)
+    results: dict[tuple[str, str], GradeResult] = {}
+    todo: list[Submission] = []
+    for assignment, submissions in batches.items():
+        for student, sub in sorted(check_ids(submissions).items()):
+            if sub.refused:
+                results[assignment, student] = _refused_result(sub)
+                continue
+            state = None if force else load_state(course_root, assignment, student)
+            if state is not None and state.digest == sub.digest():
+                results[assignment, student] = state
+            else:
+                todo.append(sub)
     bar = Progress(len(todo)) if progress and todo else None
     with tempfile.TemporaryDirectory(prefix="rnn-grade-template-") as tmp:
-        template = make_template(course_root, assignment, Path(tmp) / "template")
+        templates = {
+            aid: make_template(course_root, aid, Path(tmp) / aid / "template") for aid in batches
+        }
         own = executor is None
         # the local pool retries a task whose worker process died once (local_pool.py)
         pool = executor or local_executor(workers)
@@ -119,7 +132,9 @@ def grade_batch(
             futures = {
                 pool.submit(
                     grade_submission,
-                    GradeTask(sub, assignment, str(template), limits, isolate, warm),
+                    GradeTask(
+                        sub, sub.assignment, str(templates[sub.assignment]), limits, isolate, warm
+                    ),
                 ): sub
                 for sub in todo
             }
@@ -130,7 +145,7 @@ def grade_batch(
                 except Exception as error:  # noqa: BLE001 - a worker died; the batch goes on
                     result = GradeResult(
                         student=sub.student,
-                        assignment=assignment,
+                        assignment=sub.assignment,
                         status="crashed",
                         reason=f"grader worker failed: {type(error).__name__}: {error}"[:300],
                         score=0.0,
@@ -140,20 +155,41 @@ def grade_batch(
                         digest=sub.digest(),
                     )
                 try:
-                    record(course_root, result, sub, db_url)
+                    # nothing of the assignment came: no submission for nbgrader (its export and
+                    # formgrader show the student without one, and generate_feedback has none
+                    # to convert)
+                    if result.status != "missing":
+                        record(course_root, result, sub, db_url)
                     save_state(course_root, result)
                 except Exception as error:  # noqa: BLE001 - say so in the row, go on
                     result.reason = f"NOT RECORDED in the gradebook ({error}); {result.reason}"
-                results[sub.student] = result
+                results[sub.assignment, sub.student] = result
                 if bar:
                     bar.update(result.status)
         finally:
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
         known = gradebook.students(db_url)  # who the gradebook knows, to find who sent nothing
-        master = [nbs.read(p) for p in nbs.notebooks(template, nbs.SOURCE_DIR, assignment)]
+        exercises: list[str] = []
+        for aid, template in templates.items():
+            tests, max_score, manual = _template_tests(template, aid)
+            exercises += dict.fromkeys(t["grade_id"].split("__")[0] for t in tests)
+            for student in known:
+                if (aid, student) not in results and student not in batches[aid]:
+                    results[aid, student] = _missing_result(student, aid, tests, max_score, manual)
+    final = sorted(results.values(), key=lambda r: (r.assignment, r.student))
+    if out_csv:
+        write_csv(out_csv, final, exercises)
+    if report:
+        write_report(report, final)
+    return final
+
+
+def _template_tests(template: Path, assignment: str) -> tuple[list[dict], float, float]:
+    """(a row per test of the assignment, as a submission that sent nothing gets it; the
+    maximum score; the points graded by hand)."""
     tests, manual = [], 0.0
-    for nb in master:
+    for nb in [nbs.read(p) for p in master_notebooks(template, assignment)]:
         ids, pts = nbs.max_points(nb)
         manual += pts
         tests += [
@@ -167,14 +203,4 @@ def grade_batch(
             }
             for gid, p in ids
         ]
-    max_score = sum(t["max_score"] for t in tests)
-    for student in known:
-        if student not in results and student not in submissions:
-            results[student] = _missing_result(student, assignment, tests, max_score, manual)
-    final = sorted(results.values(), key=lambda r: r.student)
-    exercises = list(dict.fromkeys(t["grade_id"].split("__")[0] for t in tests))
-    if out_csv:
-        write_csv(out_csv, final, exercises)
-    if report:
-        write_report(report, final)
-    return final
+    return tests, sum(t["max_score"] for t in tests), manual

@@ -47,7 +47,9 @@ RUNNER = Path(__file__).with_name("recheck_runner.py")
 
 @dataclass(frozen=True)
 class Cell:
-    kind: str  # "code" (the master's), "answer" (the student's, reduced) or "test"
+    # "code" (the master's), "answer" (the student's, reduced), "test" (a test cell's visible
+    # part) or "hidden" (its hidden tests, run right after the visible part)
+    kind: str
     source: str
     grade_id: str | None = None
     points: float = 0.0
@@ -73,10 +75,14 @@ def build_program(master_nb, release_nb, submission_nb) -> tuple[list[Cell], lis
             notes += [f"{gid}: re-check ignored {d}" for d in dropped]
             cells.append(Cell("answer", code, gid))
         elif meta.get("grade"):
-            cells.append(Cell("test", cell.source, gid, float(meta.get("points", 0) or 0)))
+            # the visible part is what the student's kernel ran (it never gets hidden tests)
+            visible, hidden = nbs.split_hidden_tests(cell.source)
+            cells.append(Cell("test", visible, gid, float(meta.get("points", 0) or 0)))
+            if hidden:
+                cells.append(Cell("hidden", hidden, gid))
         else:
             cells.append(Cell("code", cell.source))
-    while cells and cells[-1].kind != "test":  # what follows the last test scores nothing
+    while cells and cells[-1].kind not in ("test", "hidden"):  # what follows scores nothing
         cells.pop()
     return cells, notes
 
@@ -88,8 +94,10 @@ def build_program(master_nb, release_nb, submission_nb) -> tuple[list[Cell], lis
 class TestResult:
     grade_id: str
     points: float
-    passed: bool
+    passed: bool  # its visible and hidden tests passed
     error: str = ""
+    visible_passed: bool = False  # its visible part passed: what the student's kernel ran
+    diagnosis: str = ""  # the likely mistake its failure message named, if any
 
 
 @dataclass
@@ -112,9 +120,12 @@ class RecheckResult:
 
 
 def parse(stdout: bytes, nonce: str, cells: list[Cell]) -> RecheckResult:
-    """The runner's lines that carry the nonce, as plain data; tests without a line failed."""
+    """The runner's lines that carry the nonce, as plain data; tests without a line failed,
+    and so did a test whose hidden part sent none."""
     points = {c.grade_id: c.points for c in cells if c.kind == "test"}
+    has_hidden = {c.grade_id for c in cells if c.kind == "hidden"}
     seen: dict[str, TestResult] = {}
+    hidden_seen: set[str] = set()
     result = RecheckResult()
     prefix = nonce.encode() + b" "
     for line in stdout.splitlines():
@@ -131,9 +142,26 @@ def parse(stdout: bytes, nonce: str, cells: list[Cell]) -> RecheckResult:
             result.tampered = [str(t) for t in item.get("tampered") or []][:10]
         elif "answer" in item:
             result.notes.append(f"{item['answer']}: answer cell raised {item.get('error', '')}")
-        elif item.get("grade_id") in points and item["grade_id"] not in seen:
-            gid = item["grade_id"]
-            seen[gid] = TestResult(gid, points[gid], bool(item.get("passed")), str(item["error"]))
+        elif item.get("grade_id") in points:
+            gid, passed, error = item["grade_id"], bool(item.get("passed")), str(item["error"])
+            diagnosis = str(item.get("diagnosis") or "")[:200]
+            if item.get("part") == "hidden":  # counts only after its visible part passed
+                if gid in seen and seen[gid].visible_passed and gid not in hidden_seen:
+                    hidden_seen.add(gid)
+                    seen[gid].passed = passed
+                    seen[gid].error = "" if passed else f"hidden tests: {error}"
+                    seen[gid].diagnosis = "" if passed else diagnosis
+            elif gid not in seen:
+                # a test with hidden tests passes only once they report that they passed
+                waits = passed and gid in has_hidden
+                seen[gid] = TestResult(
+                    gid,
+                    points[gid],
+                    passed and not waits,
+                    "hidden tests: did not run" if waits else error,
+                    visible_passed=passed,
+                    diagnosis="" if passed else diagnosis,
+                )
             if item.get("tampered") and not result.tampered:
                 result.tampered = [str(t) for t in item["tampered"]][:10]
     for gid, pts in points.items():

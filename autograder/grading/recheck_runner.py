@@ -6,7 +6,9 @@ folder, the student's copy, on the import path; the sandbox does not even see au
 So it must stay a single file that imports only the standard library until the cells import
 (keep it so: `json`, `os`, `signal`, `sys` at the top, nothing of autograder or rnnlib).
 
-It reads its spec (a nonce, the cell timeout, the cells) from stdin, sends its own stdout and
+Each test cell comes as two cells, its visible part ("test") and its hidden tests ("hidden",
+run only when the visible part passed), each reported with its part. It reads its spec (a
+nonce, the cell timeout, the cells) from stdin, sends its own stdout and
 stderr to recheck-output.txt, and writes results on the original stdout as lines of JSON,
 each prefixed by the nonce, which it read before any student code ran. Between cells it
 compares the watched modules (WATCHED, WATCHED_PACKAGES: the checking functions) with a
@@ -24,6 +26,8 @@ import sys
 # how `rl.testing.<name>` finds those functions.
 WATCHED = ("builtins", "numpy", "numpy.testing", "rnnlib", "rnnlib._exports")
 WATCHED_PACKAGES = ("rnnlib.testing",)  # the package and every module below it
+# how a failure message of rnnlib.testing.checks names the likely mistake
+MISTAKE_PREFIX = "Likely mistake: "
 
 
 def is_watched(name: str) -> bool:
@@ -98,10 +102,13 @@ def main() -> None:
     except Exception:  # noqa: BLE001 - IPython is optional here; display() is a convenience
         pass
     tampered: list[str] = []
+    visible_ok = False  # the last test cell's visible part passed
     for index, cell in enumerate(spec["cells"]):
+        if cell["kind"] == "hidden" and not visible_ok:
+            continue  # the test already failed: its hidden part would only cost time
         if cell["kind"] == "answer":
             take_snapshot(seen, snap)
-        ok, error = True, ""
+        ok, error, diagnosis = True, "", ""
         signal.alarm(timeout)
         try:
             where = f"<cell {index}: {cell['grade_id'] or cell['kind']}>"
@@ -110,17 +117,24 @@ def main() -> None:
             ok = False
             text = str(exc).strip().splitlines()
             error = type(exc).__name__ + (": " + text[0][:300] if text else "")
+            # the mistake a visible check named (rnnlib.testing.checks), for the class report
+            named = [ln.strip() for ln in text if ln.strip().startswith(MISTAKE_PREFIX)]
+            diagnosis = named[0][len(MISTAKE_PREFIX) :][:200] if named else ""
         finally:
             signal.alarm(0)
         take_snapshot(seen, snap)
         if not tampered:
             tampered = find_changes(seen, snap)
         if cell["kind"] == "test":
+            visible_ok = ok and not tampered
+        if cell["kind"] in ("test", "hidden"):
             emit(
                 {
                     "grade_id": cell["grade_id"],
+                    "part": "hidden" if cell["kind"] == "hidden" else "visible",
                     "passed": ok and not tampered,
                     "error": error,
+                    "diagnosis": diagnosis,
                     "tampered": tampered,
                 }
             )

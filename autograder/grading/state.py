@@ -2,6 +2,7 @@
 resumes where it stopped and a re-run skips what is graded (unless forced).
 
     save_state(course_root, result); load_state(course_root, "02_rnn_cell", "alice")
+    graded_assignments(course_root); load_states(course_root, "02_rnn_cell")   # the class report
 """
 
 from __future__ import annotations
@@ -34,3 +35,18 @@ def load_state(course_root: Path, assignment: str, student: str) -> GradeResult 
         return GradeResult(**data)
     except (OSError, ValueError, TypeError):
         return None
+
+
+def graded_assignments(course_root: Path) -> list[str]:
+    """The assignments with at least one state file, in order."""
+    folder = Path(course_root) / STATE_DIR
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def load_states(course_root: Path, assignment: str) -> list[GradeResult]:
+    """Every finished submission's result for `assignment`, by student (an unreadable state
+    file is skipped: the next grading run replaces it)."""
+    folder = Path(course_root) / STATE_DIR / assignment
+    paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    results = [load_state(course_root, assignment, p.stem) for p in paths]
+    return [r for r in results if r is not None]

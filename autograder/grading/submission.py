@@ -14,9 +14,12 @@ Steps:
    gradebook holding only the assignment) receives it under submitted/, and the real
    `nbgrader autograde` grades it there (kernel_run.py); its kernel runs in the sandbox
    (autograder/sandbox/) with the submission's copy as its only writable folder;
-3. the trusted re-check (recheck.py) runs the master tests against the answers in a second
-   sandbox; a test's points count only when both runs award them, and a test that passed
-   in the student's kernel but fails the re-check makes the status `tampered`;
+3. the trusted re-check (recheck.py) runs the master tests, visible and hidden, against the
+   answers in a second sandbox (the student's kernel ran the visible tests only:
+   writer.make_template); a test's points count only when both runs award them, a test that
+   passed in the student's kernel but whose visible part fails the re-check makes the status
+   `tampered`, and one whose hidden tests fail is marked so in the autograded notebook
+   (hidden_feedback.py);
 4. the status and reason are decided, and the temporary root is removed.
 """
 
@@ -31,16 +34,19 @@ from pathlib import Path
 
 from autograder.course import notebooks as nbs
 from autograder.grading import recheck, tamper
+from autograder.grading.hidden_feedback import mark_hidden_failures
 from autograder.grading.intake import safe_relpath
 from autograder.grading.kernel_run import autograde_in_sandbox
 from autograder.grading.task import STATUSES, GradeResult, GradeTask, TestScore
+from autograder.grading.writer import MASTERS_DIR, master_notebooks
+from autograder.sandbox import scratch
 from autograder.sandbox.bwrap import Sandbox
 
 
 def _master(template: Path, assignment: str) -> dict[str, tuple]:
-    """{notebook name: (master nb, release nb)} from the template course root."""
+    """{notebook name: (master nb with its hidden tests, release nb)} from the template."""
     out = {}
-    for path in nbs.notebooks(template, nbs.SOURCE_DIR, assignment):
+    for path in master_notebooks(template, assignment):
         release = template / nbs.RELEASE_DIR / assignment / path.name
         out[path.stem] = (nbs.read(path), nbs.read(release))
     return out
@@ -119,7 +125,9 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
     name = f"g-{uuid.uuid4().hex[:12]}"
     root = work / "root"
     try:
-        shutil.copytree(task.template, root, ignore=shutil.ignore_patterns(nbs.RELEASE_DIR))
+        # neither the release nor the full masters: nbgrader's root holds no hidden test
+        ignore = shutil.ignore_patterns(nbs.RELEASE_DIR, MASTERS_DIR)
+        shutil.copytree(task.template, root, ignore=ignore)
         run = autograde_in_sandbox(root, task, list(masters), parsed, name)
         autograded_bytes = run.notebooks
         statuses |= run.statuses
@@ -127,7 +135,7 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
         for t in tests:
             t.kernel = (run.scores or {}).get(t.grade_id, 0.0) if t.notebook in parsed else None
         for nb_name, nb in parsed.items():
-            _recheck(
+            failed = _recheck(
                 task,
                 nb_name,
                 masters[nb_name],
@@ -139,6 +147,8 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
                 statuses,
                 reasons,
             )
+            if failed and nb_name in autograded_bytes:  # the feedback says what the kernel missed
+                autograded_bytes[nb_name] = mark_hidden_failures(autograded_bytes[nb_name], failed)
     except Exception as error:  # noqa: BLE001 - the grader's own failure, never the batch's
         statuses.add("crashed")
         reasons.append(f"grader error: {type(error).__name__}: {error}"[:300])
@@ -149,9 +159,10 @@ def _grade_in_sandbox(task, masters, parsed, tests, statuses, reasons) -> dict[s
 
 def _recheck(
     task, nb_name, master_release, nb, work, name, warm_socket, tests, statuses, reasons
-) -> None:
+) -> dict[str, str]:
     """Step 3 for one notebook: the trusted re-check in a fresh sandbox; a test's points count
-    only when it confirms what the kernel gave."""
+    only when it confirms what the kernel gave. Returns {test grade_id: message} for the
+    tests whose visible part passed in the kernel and whose hidden tests failed."""
     sub, limits = task.submission, task.limits
     master_nb, release_nb = master_release
     cells, notes = recheck.build_program(master_nb, release_nb, nb)
@@ -162,7 +173,13 @@ def _recheck(
         if clean and not clean.endswith(".ipynb"):  # never on the import path (-I)
             (rdir / clean).parent.mkdir(parents=True, exist_ok=True)
             (rdir / clean).write_bytes(data)
-    box = Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket) if task.isolate else None
+    # the re-check writes to a capped copy, as the kernel does (sandbox/scratch.py)
+    box_dir = scratch.make_scratch(work, rdir, limits) if task.isolate else None
+    box = (
+        Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket, source=box_dir)
+        if task.isolate
+        else None
+    )
     try:
         rc = recheck.run(
             cells,
@@ -174,6 +191,8 @@ def _recheck(
     finally:
         if box is not None:
             box.close()
+        if box_dir is not None:
+            scratch.remove_scratch(box_dir)
     by_id = {r.grade_id: r for r in rc.tests}
     if rc.tampered:
         statuses.add("tampered")
@@ -184,6 +203,7 @@ def _recheck(
     if rc.timed_out and "timeout" not in statuses:
         statuses.add("timeout")
         reasons.append("re-check ran out of time")
+    hidden_failures = {}
     for t in tests:
         if t.notebook != nb_name:
             continue
@@ -192,11 +212,16 @@ def _recheck(
         # a point counts only when the trusted re-check confirms what the kernel gave
         t.counted = min(confirmed, t.kernel or 0.0)
         t.error = "" if r is None or r.passed else r.error
-        if t.kernel is not None and t.kernel > t.counted:
+        t.diagnosis = "" if r is None or r.passed else r.diagnosis
+        # the kernel ran the visible part only: it must agree with the re-check's visible part
+        if t.kernel and not (r is not None and r.visible_passed):
             statuses.add("tampered")
             reasons.append(
                 f"{t.grade_id}: {t.kernel:g} points in the student's kernel, "
-                f"{t.counted:g} in the re-check ({t.error[:80]})"
+                f"its visible tests failed in the re-check ({t.error[:80]})"
             )
+        elif t.kernel and not t.counted:
+            hidden_failures[t.grade_id] = t.error
     if notes:
         reasons.append(notes[0])
+    return hidden_failures

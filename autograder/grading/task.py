@@ -41,7 +41,8 @@ class TestScore:
     max_score: float
     kernel: float | None  # what nbgrader's run in the student's kernel gave
     counted: float  # what counts: the kernel's points that the re-check confirmed
-    error: str = ""
+    error: str = ""  # the first line of the re-check's failure message
+    diagnosis: str = ""  # the likely mistake that message named ("forgot the bias b"), if any
 
 
 @dataclass

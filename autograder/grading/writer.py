@@ -13,19 +13,40 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from autograder.course import notebooks as nbs
 from autograder.engine import config, gradebook
 from autograder.engine import nbgrader_run as ng
 from autograder.grading.intake import Submission, safe_relpath
 from autograder.grading.task import GradeResult
 
+# The template's folder of full master notebooks, hidden tests included: the re-check's alone.
+MASTERS_DIR = "masters"
+
 
 def make_template(course_root: Path, assignment: str, dest: Path) -> Path:
     """A course root with nbgrader_config.py, the assignment's source and release, and a
-    gradebook holding the assignment only (no student data ever goes into it)."""
+    gradebook holding the assignment only (no student data ever goes into it).
+
+    The source that nbgrader sees holds the test cells without their hidden tests: autograde
+    runs each test cell as the gradebook stored it, so the student's kernel never receives a
+    hidden test (not even through its input history). The full masters, for the trusted
+    re-check alone, are kept in masters/ (`master_notebooks`), which no task copies into the
+    root that nbgrader grades in.
+    """
     root = ng.make_course_copy(dest, course_root, [assignment])
+    masters = root / MASTERS_DIR / assignment
+    masters.mkdir(parents=True)
+    for path in nbs.notebooks(root, nbs.SOURCE_DIR, assignment):
+        shutil.copy2(path, masters / path.name)
+        path.write_bytes(nbs.dumps(nbs.without_hidden_tests(nbs.read(path))))
     config.append(root, config.PRIVATE_GRADEBOOK)
     ng.run_nbgrader(root, "generate_assignment", assignment, "--force")
     return root
+
+
+def master_notebooks(template: Path, assignment: str) -> list[Path]:
+    """The full master notebooks (hidden tests included) of a template made by make_template."""
+    return nbs.notebooks(Path(template), MASTERS_DIR, assignment)
 
 
 def ensure_assignment(course_root: Path, assignment: str) -> None:

@@ -10,7 +10,8 @@ environment) and rnnlib; `workdir` (a private copy of one submission) read-write
 /tmp of limited size; nothing of the course root, solutions/, the gradebook or other students.
 It runs as uid 65534 with every namespace unshared (no network, its own PIDs: everything it
 started dies with it), TensorFlow quiet, and caps on memory and processes (cgroups.py) and on
-the size of a file it writes. Debian's `bubblewrap` does the isolation (tools/ensure-bwrap.sh);
+the size of a file it writes, and a system-call filter (seccomp.py: no new namespaces,
+mounts, ptrace, bpf...). Debian's `bubblewrap` does the isolation (tools/ensure-bwrap.sh);
 where it cannot run, `available()` says why and the grader reports `sandbox-unavailable`.
 
 With `warm=` (a zygote's socket, see warm.py), a Python command runs in the same isolation
@@ -31,7 +32,7 @@ import uuid
 from pathlib import Path
 
 from autograder.engine.kernel import QUIET_TENSORFLOW, REPRODUCIBLE
-from autograder.sandbox import warm_client
+from autograder.sandbox import seccomp, warm_client
 from autograder.sandbox.cgroups import (
     cgroup_procs,
     create_cgroups,
@@ -40,6 +41,8 @@ from autograder.sandbox.cgroups import (
     memory_exceeded,
 )
 from autograder.sandbox.limits import NOBODY, Limits
+
+SECCOMP_FD = 9  # the descriptor on which bubblewrap reads the system-call filter
 
 # ---- what the sandbox can see ---------------------------------------------------------------
 
@@ -177,7 +180,12 @@ class Sandbox:
         cmd += ["--remount-ro", "/", "--chdir", str(self.workdir), "--clearenv"]
         for key, value in sandbox_env(env).items():
             cmd += ["--setenv", key, value]
+        bpf = seccomp.program_file()
+        if bpf:  # read from fd 9 (sh redirects one digit), loaded once the sandbox is built
+            cmd += ["--seccomp", str(SECCOMP_FD)]
         cmd += ["--", *argv]
+        if bpf:
+            cmd = ["/bin/sh", "-c", f'exec "$@" {SECCOMP_FD}<"$0"', bpf, *cmd]
         prlimit = shutil.which("prlimit")
         if prlimit:  # the largest file it may write, and no core dumps
             cmd = [prlimit, f"--fsize={self.limits.file_mb << 20}", "--core=0", *cmd]

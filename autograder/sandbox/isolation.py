@@ -24,6 +24,7 @@ import socket
 import struct
 import sys
 
+from autograder.sandbox import seccomp
 from autograder.sandbox.limits import NOBODY
 
 SETUP_FAILED = 71  # exit status when a child could not isolate itself
@@ -178,6 +179,7 @@ def _become_nobody_and_run(request: dict, libc) -> None:
         os.setresuid(NOBODY, NOBODY, NOBODY)
         _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        seccomp.install(libc)  # last: the filter also denies what building the sandbox used
         os.environ.clear()
         os.environ.update(request["env"])
         os.umask(0o022)

@@ -40,6 +40,9 @@ __all__ = [
     "voice_family",
     "keyword_voices",
     "load_keywords",
+    "LABEL_FRAMES",
+    "KeywordStreams",
+    "load_keyword_streams",
 ]
 
 KEYWORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")

@@ -103,19 +103,24 @@ class Outputs:
     errors: list[str]
     warnings: list[str]
     tables: int = 0
+    audio: int = 0  # <audio> players whose source holds sound (IPython.display.Audio)
 
 
 def read_outputs(notebook: Locator) -> Outputs:
-    """Count rendered images and HTML tables, and split stderr outputs into errors and
-    warnings."""
+    """Count rendered images, HTML tables and audio players with a non-empty source, and split
+    stderr outputs into errors and warnings."""
     images = notebook.locator(".jp-OutputArea-output img").evaluate_all(
         "els => els.filter(e => e.complete && e.naturalWidth > 0).length"
     )
     tables = notebook.locator(".jp-OutputArea-output table").count()  # text/html outputs
+    audio = notebook.locator(".jp-OutputArea-output audio").evaluate_all(
+        "els => els.filter(a => (a.currentSrc || a.querySelector('source')?.src || '')"
+        ".length > 'data:audio/wav;base64,'.length).length"
+    )
     errors, warnings = [], []
     for text in notebook.locator(STDERR).all_inner_texts():
         (errors if ERROR_TEXT.search(text) else warnings).append(text.strip())
-    return Outputs(images, errors, warnings, tables)
+    return Outputs(images, errors, warnings, tables, audio)
 
 
 def save(page: Page, notebook: Locator) -> None:

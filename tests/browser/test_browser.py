@@ -83,16 +83,19 @@ WIDGET_SPECS: dict[str, WidgetSpec] = {}
 README_WIDGET = "motif_slider"  # its screenshot (notebook 01) is the README's
 WIDGET_CALL = re.compile(r"\b(?:rl|rnnlib)\.widgets\.([A-Za-z_]\w*)\s*\(")
 TABLE_CALL = re.compile(r"\b(?:rl|rnnlib)\.plot\.accuracy_table\s*\(")
+AUDIO_CALL = re.compile(r"\bAudio\s*\(")  # IPython.display.Audio: a player in the output
 
 
 @dataclass(frozen=True)
 class Case:
     """One course notebook: its assignment id, the widgets it displays (rnnlib.widgets
-    functions, in notebook order) and how many of its code cells show a results table."""
+    functions, in notebook order), how many of its code cells show a results table, and
+    whether it plays audio (``Audio(...)`` in a code cell)."""
 
     assignment: str
     widgets: tuple[str, ...] = ()
     tables: int = 0
+    audio: bool = False
 
     @property
     def release(self) -> str:
@@ -121,7 +124,8 @@ def discover_cases(root: Path = REPO) -> list[Case]:
         ]
         widgets = tuple(name for source in code for name in WIDGET_CALL.findall(source))
         tables = sum(bool(TABLE_CALL.search(source)) for source in code)
-        cases.append(Case(folder.name, widgets, tables))
+        audio = any(AUDIO_CALL.search(source) for source in code)
+        cases.append(Case(folder.name, widgets, tables, audio))
     return cases
 
 
@@ -314,6 +318,10 @@ def test_student_runs_notebook_and_moves_widget(case, lab, page, artifacts, requ
             f"the first:\n{outputs.errors[0][:2000]}"
         )
         assert outputs.images > 0, f"{case.finished}: Run All Cells rendered no plot image"
+        assert outputs.audio > 0 or not case.audio, (
+            f"{case.finished}: its code plays audio (IPython.display.Audio), but the page shows "
+            "no <audio> player with a non-empty source"
+        )
         assert outputs.tables >= case.tables, (
             f"{case.finished}: {case.tables} code cells show a results table "
             f"(rl.plot.accuracy_table), but the page rendered {outputs.tables} HTML tables"
@@ -401,3 +409,31 @@ def test_instructor_sees_formgrader_and_student_sees_assignment_list(lab, page, 
         for assignment in ASSIGNMENTS:
             released.get_by_text(assignment, exact=True).first.wait_for(timeout=60_000)
         shots.take("6-assignment-list")
+
+
+def test_instructor_reads_the_class_report(page, artifacts, tmp_path):
+    """Does the class report (rnn-course report) render in a real browser, its plots loaded,
+    a student's message shown as text?"""
+    from grading.grading_helpers import CLASS_MESSAGE, synthetic_class
+    from nbgrader.api import Gradebook
+
+    from autograder.grading import class_report, class_stats
+    from autograder.grading.state import save_state
+
+    results = synthetic_class()
+    for result in results:
+        save_state(tmp_path, result)
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url, "rnn-course") as gb:
+        for student in [r.student for r in results] + ["zoe"]:
+            gb.update_or_create_student(student)
+    out = tmp_path / "class-report.html"
+    class_report.write_report(class_stats.collect(tmp_path, db_url=url), out)
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    images = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
+    assert len(images) == 3 and all(done and width > 0 for done, width in images), images
+    assert page.locator("h2").first.inner_text() == "02_rnn_cell"
+    assert CLASS_MESSAGE.split(": ", 1)[1] in page.locator("body").inner_text()
+    assert page.locator("script").count() == 0
+    page.screenshot(path=str(artifacts / "class-report.png"), full_page=True)

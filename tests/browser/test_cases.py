@@ -55,3 +55,12 @@ def test_a_new_notebook_is_picked_up_with_its_widget_and_tables(tmp_path, source
     (cases,) = discover_cases(tmp_path)
     assert (cases.assignment, cases.widgets, cases.tables) == ("07_new", ("new_demo",), 1)
     assert cases.release == "course/07_new/07_new.ipynb"
+
+
+def test_cases_know_which_notebooks_play_audio():
+    """Does a notebook that displays IPython.display.Audio become a case that must show a
+    player with a non-empty source (08's words, 09's chorale), and one without it not?"""
+    by_id = {case.assignment: case for case in CASES}
+    assert by_id["09_music"].audio
+    assert by_id["08_speech"].audio
+    assert not by_id["02_rnn_cell"].audio

@@ -10,6 +10,7 @@ import nbformat
 from autograder.course import notebooks as nbs
 from autograder.grading import intake
 from autograder.grading.intake import Submission
+from autograder.grading.task import GradeResult
 
 
 def place_submission(
@@ -58,3 +59,50 @@ def one_exercise_release() -> nbformat.NotebookNode:
             ),
         ]
     )
+
+
+# ---- a class as the grader records it (the class report's tests) ----
+
+TRANSPOSED = "transposed Wh (your result matches what that gives)."
+NO_BIAS = "forgot the bias b (your result matches what that gives)."
+BOTH = "forgot the bias b / transposed Wh (your result matches what that gives)."
+# a failure message as a student may shape it (markup, a table bar, a heading)
+CLASS_MESSAGE = "AssertionError: <script>alert(1)</script> | # heading"
+
+
+def graded_result(student: str, step_diagnosis: str | None, count_ok: bool, seconds=9.0):
+    """A result of 02 as the grader records it: rnn_step_forward (3 points) right or failed
+    with `step_diagnosis`, count_params (2 points) right or failed."""
+    step = step_diagnosis is None
+    tests = [
+        {
+            "grade_id": "rnn_step_forward__values",
+            "notebook": "02_rnn_cell",
+            "max_score": 3.0,
+            "kernel": 3.0,
+            "counted": 3.0 if step else 0.0,
+            "error": "" if step else "AssertionError: next_h is not close to the expected values",
+            "diagnosis": step_diagnosis or "",
+        },
+        {
+            "grade_id": "count_params__matches_keras",
+            "notebook": "02_rnn_cell",
+            "max_score": 2.0,
+            "kernel": 2.0,
+            "counted": 2.0 if count_ok else 0.0,
+            "error": "" if count_ok else CLASS_MESSAGE,
+            "diagnosis": "",
+        },
+    ]
+    score = sum(t["counted"] for t in tests)
+    return GradeResult(
+        student, "02_rnn_cell", "ok", "", score, 5.0, score, 0.0, tests, seconds=seconds
+    )
+
+
+def synthetic_class() -> list[GradeResult]:
+    """32 graded submissions in a known mix, as the grader's state files hold them."""
+    mix = (
+        [(None, True)] * 14 + [(TRANSPOSED, True)] * 9 + [(NO_BIAS, True)] * 6 + [(BOTH, False)] * 3
+    )
+    return [graded_result(f"s{i:02d}", d, ok) for i, (d, ok) in enumerate(mix)]

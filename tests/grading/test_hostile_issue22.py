@@ -27,6 +27,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.course import notebooks as nbs
@@ -35,6 +36,7 @@ from autograder.grading import intake
 from autograder.sandbox import bwrap, cgroups
 
 AID = "02_rnn_cell"
+OTHER = "05_gradients"  # graded in the folder batch's run too: nobody sent it
 ROOT = nbs.course_root()
 FULL = 15.0
 MARK = "rnn-issue22-marker"  # in the command line of the processes a submission starts
@@ -78,7 +80,45 @@ def _hidden_lines() -> list[str]:
     return out
 
 
+def _with_last_cell(nb, code: str):
+    """`nb` with a new code cell of the student's own at the end."""
+    nb = copy.deepcopy(nb)
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def _with_answer(nb, grade_id: str, code: str):
+    """`nb` with the answer cell `grade_id` replaced by `code`."""
+    nb = copy.deepcopy(nb)
+    (cell,) = [c for c in nb.cells if nbs.grade_id(c) == grade_id]
+    cell.source = code
+    return nb
+
+
 # ---- the attacks ------------------------------------------------------------------------------
+
+# row 6: a last cell prints the kernel's input history (it held every hidden test when the
+# student's kernel ran them) and every string in the kernel's namespace
+HISTORY = "print('\\n'.join(In))\nprint([v for v in globals().values() if isinstance(v, str)])\n"
+# row 6: right where the visible tests look (count_params(3, 5), (1, 1), (8, 2)), wrong elsewhere:
+# the kernel, which runs the visible tests only, awards its 2 points; the hidden tests take them
+VISIBLE_ONLY = """
+def count_params(input_dim, units):
+    return {(3, 5): 45, (1, 1): 3, (8, 2): 22}[(input_dim, units)]
+"""
+# row 5, in the re-check: its writable folder is capped too. The right answer only where a
+# write of 100 MB fails (the kernel's folder and the re-check's, at --disk 64); a wrong one
+# where it succeeds, which the re-check would then report against the kernel's pass
+RECHECK_DISK_FILLER = """
+def count_params(input_dim, units):
+    try:
+        with open('fill.bin', 'wb') as fh:
+            for _ in range(100):
+                fh.write(b'0' * (1 << 20))
+    except OSError:
+        return input_dim * units + units * units + units
+    return -1
+"""
 
 # row 4: replace the notebook in the kernel's writable folder with a link, for root to follow
 SYMLINK = """
@@ -145,6 +185,13 @@ def _folder_cases(canary: Path, course: Path) -> dict:
         "huge-error": (_with(solved, HUGE_ERROR), "ok", FULL),
         "disk-filler": (_with(solved, DISK_FILLER), "ok", FULL),
         "setsid-spinners": (_with(solved, SPINNERS), "ok", FULL),
+        "recheck-disk-filler": (
+            _with_answer(solved, "count_params", RECHECK_DISK_FILLER),
+            "ok",
+            FULL,
+        ),
+        "history-printer": (_with_last_cell(solved, HISTORY), "ok", FULL),
+        "visible-only": (_with_answer(solved, "count_params", VISIBLE_ONLY), "ok", FULL - 2),
     }
 
 
@@ -206,9 +253,9 @@ def _trusted_files(course: Path) -> dict[str, str]:
     return out
 
 
-def _rows(path: Path) -> dict[str, dict]:
+def _rows(path: Path, assignment: str = AID) -> dict[str, dict]:
     with open(path, newline="", encoding="utf-8") as fh:
-        return {r["student"]: r for r in csv.DictReader(fh)}
+        return {r["student"]: r for r in csv.DictReader(fh) if r["assignment"] == assignment}
 
 
 def _marked_processes() -> list[str]:
@@ -224,8 +271,9 @@ def batches(tmp_path_factory):
     if not ok:
         pytest.skip(f"the sandbox is unavailable here: {why}")
     tmp = tmp_path_factory.mktemp("issue22")
-    course = ng.make_course_copy(tmp / "course", ROOT, [AID])
-    shutil.copytree(ROOT / nbs.RELEASE_DIR / AID, course / nbs.RELEASE_DIR / AID)
+    course = ng.make_course_copy(tmp / "course", ROOT, [AID, OTHER])
+    for aid in (AID, OTHER):
+        shutil.copytree(ROOT / nbs.RELEASE_DIR / aid, course / nbs.RELEASE_DIR / aid)
     canary = tmp / "canary"
     canary.mkdir()
     (canary / "victim.ipynb").write_text("the canary: no submission may change this\n")
@@ -241,11 +289,13 @@ def batches(tmp_path_factory):
         data = nb if isinstance(nb, bytes) else nbs.dumps(nb)
         (folder / f"{AID}.ipynb").write_bytes(data)
     originals = _hash_tree(incoming)
-    folder_run = _cli(
+    folder_run = _cli(  # with a second assignment none of them sent: one run, two assignments
         course,
         str(incoming),
         "--assignment",
         AID,
+        "--assignment",
+        OTHER,
         "--workers",
         "2",
         *LIMITS,
@@ -323,6 +373,16 @@ def test_folder_batch_rows(batches):
     assert "MiB cap" in rows["huge-notebook"]["reason"]
 
 
+def test_one_run_grades_two_assignments(batches):
+    """Does the folder batch's one run (--assignment twice) give every student who sent the
+    second assignment nothing a `missing` row for it, in the same grades.csv, with both
+    assignments' exercises as columns?"""
+    rows = _rows(batches["tmp"] / "grades.csv", OTHER)
+    assert rows["correct"]["status"] == rows["blank"]["status"] == "missing", rows["correct"]
+    columns = next(iter(rows.values())).keys()
+    assert "ex:rnn_step_forward" in columns and "ex:clip_by_global_norm" in columns
+
+
 def test_zip_batch_rows(batches):
     """Does the LMS zip, graded with --root from another folder, refuse `..`, a zip-slip
     member and a link member with a reason, and grade the honest and blank ones?"""
@@ -370,9 +430,21 @@ def test_no_hidden_test_or_solution_text_reaches_a_student(batches):
         text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text(errors="replace")))
         for needle in (nbs.BEGIN_HIDDEN, *hidden):
             assert needle not in text, (path, needle)
+    # the kernel never held a hidden test: its input history, printed, shows none
+    printed = _stream_text(course / "autograded" / "history-printer" / AID / f"{AID}.ipynb")
+    assert "count_params__matches_keras" in printed or "_count_params" in printed, printed[-500:]
+    assert not [line for line in hidden if line in printed]
     own = course / "autograded" / "symlink-attack" / AID / f"{AID}.ipynb"
     assert not own.is_symlink() and "_os.symlink(" in own.read_text()
     assert not list((course / "autograded").rglob("solutions-link.ipynb"))
+
+
+def test_hidden_tests_that_fail_say_so_in_the_feedback(batches):
+    """Does an answer that passes the visible tests only lose the test's points (and is not
+    called tampered), with its feedback page naming the failed hidden tests?"""
+    (page,) = (batches["course"] / "feedback" / "visible-only").rglob("*.html")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(errors="replace")))
+    assert "count_params__matches_keras: hidden tests: KeyError" in text, text[-3000:]
 
 
 def _stream_text(path: Path) -> str:

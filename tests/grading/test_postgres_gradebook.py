@@ -294,10 +294,10 @@ def test_server_leaves_nothing_behind():
 def test_rnn_course_grade_records_in_postgresql(pg, tmp_path):
     """With the one setting (`db_url` in nbgrader_config.py), does `rnn-course grade` record
     its results in PostgreSQL and nowhere else (its per-submission roots keep their own
-    SQLite files), and do generate_feedback and export then work from it?"""
+    SQLite files), and do generate_feedback, export and the class report then work from it?"""
     from nbgrader.api import Gradebook
 
-    from autograder.grading import grade
+    from autograder.grading import class_report, class_stats, grade
     from autograder.grading.intake import Submission
     from autograder.sandbox.limits import Limits
 
@@ -331,3 +331,11 @@ def test_rnn_course_grade_records_in_postgresql(pg, tmp_path):
     with open(root / "grades.csv", newline="") as fh:
         exported = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)}
     assert exported == recorded
+    # the class report reads the same PostgreSQL gradebook (who sent nothing) and the states
+    with Gradebook(url, gradebook.COURSE_ID) as gb:
+        gb.update_or_create_student("absent")
+    (stats,) = class_stats.collect(root)  # db_url from the config
+    assert stats.graded == 2 and stats.missing == ["absent"]
+    assert stats.statuses == {"ok": 1, "invalid-notebook": 1}
+    page = class_report.render_html([stats])
+    assert "absent" in page and page.count("data:image/png;base64,") == 1 + len(stats.exercises)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import bwrap, cgroups, warm, warm_client
+from autograder.sandbox import bwrap, cgroups, seccomp, warm, warm_client
 from autograder.sandbox.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,23 @@ try:
     seen["network"] = "reached"
 except OSError as error:
     seen["network"] = error.strerror
+import ctypes, errno
+libc = ctypes.CDLL(None, use_errno=True)
+def _result(ret):
+    return "ok" if ret >= 0 else errno.errorcode.get(ctypes.get_errno(), "?")
+with open("/proc/self/status") as fh:
+    seen["seccomp"] = [ln.split()[1] for ln in fh if ln.startswith("Seccomp:")]
+seen["unshare"] = _result(libc.unshare(0x10000000 | 0x00020000))  # CLONE_NEWUSER | CLONE_NEWNS
+pid = libc.syscall(56, 0x10000000 | 17, None, None, None, None)  # clone(CLONE_NEWUSER | SIGCHLD)
+if pid == 0:
+    os._exit(0)
+seen["clone_newuser"] = _result(pid)
+seen["ptrace"] = _result(libc.ptrace(0, 0, None, None))  # PTRACE_TRACEME
+seen["bpf"] = _result(libc.syscall(321, 0, None, 0))
+child = os.fork()  # an ordinary fork (clone without namespace flags) still works
+if child == 0:
+    os._exit(7)
+seen["fork"] = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
 print(json.dumps(seen))
 """
 
@@ -93,6 +110,11 @@ def test_both_sandboxes_isolate_the_same_way(zygote, tmp_path, kind):
     assert writes[readme] == "Read-only file system" or not seen["visible"][readme]
     assert (ROOT / "README.md").read_bytes() == readme_before
     assert not any(seen["visible"][p] for p in outside[1:])  # not the host's /tmp nor the zygote
+    # the system-call filter (autograder/sandbox/seccomp.py), where its numbers apply
+    if seccomp.supported():
+        assert seen["seccomp"] == ["2"]
+        assert seen["unshare"] == seen["clone_newuser"] == seen["ptrace"] == "EPERM", seen
+        assert seen["bpf"] == "EPERM" and seen["fork"] == 7
     assert (work / "mine.txt").read_text() == "x"
     assert not (tmp_path / "outside.txt").exists()  # a write there stayed in the private /tmp
 

@@ -6,6 +6,9 @@
     @delegates("rnn_step_forward")                        # the answer that calls a reference
     def step_by_reference(x, prev_h, Wx, Wh, b): ...
 
+    @right_answer("numerical_gradient", "restores x by arithmetic")  # right, written otherwise
+    def numgrad_restoring_by_arithmetic(f, x, df, h=1e-5): ...
+
 `entries(notebook_id)` gives every entry of `tests/mistakes/nb<notebook id>.py` as answer-cell
 source; `delegating_forms` turns a delegating answer into the four ways a student writes it.
 """
@@ -30,6 +33,7 @@ class Entry:
     label: str
     source: str
     delegating: bool = False
+    right: bool = False  # another right answer: it must earn full marks
 
 
 def mistake(exercise: str, label: str):
@@ -37,6 +41,17 @@ def mistake(exercise: str, label: str):
 
     def mark(fn):
         fn.__mistake__ = (exercise, label)
+        return fn
+
+    return mark
+
+
+def right_answer(exercise: str, label: str):
+    """Marks a function as a right answer to `exercise` written another way than the
+    solution's (the tests must give it full marks)."""
+
+    def mark(fn):
+        fn.__right__ = (exercise, label)
         return fn
 
     return mark
@@ -88,6 +103,11 @@ def entries(notebook_id: str) -> list[Entry]:
             found.append(
                 (fn.__code__.co_firstlineno, Entry(exercise, label, answer_source(fn, exercise)))
             )
+        elif hasattr(fn, "__right__"):
+            exercise, label = fn.__right__
+            source = answer_source(fn, exercise)
+            entry = Entry(exercise, f"right: {label}", source, right=True)
+            found.append((fn.__code__.co_firstlineno, entry))
         elif hasattr(fn, "__delegates__"):
             source = answer_source(fn, fn.__delegates__)
             for form, text in delegating_forms(source, fn.__delegates__).items():

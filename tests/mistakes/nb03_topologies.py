@@ -52,6 +52,16 @@ def windows_by_rnnlib(series, window):
     return rl.data.windows(series, window)
 
 
+@delegates("make_windows")
+def windows_by_keras(series, window):
+    series = np.asarray(series)
+    data = keras.utils.timeseries_dataset_from_array(
+        series[:-1], series[window:], sequence_length=window, batch_size=len(series)
+    )
+    X, y = next(iter(data))
+    return np.asarray(X)[:, :, None], np.asarray(y)
+
+
 # ---- build_forecaster ------------------------------------------------------------------------
 
 
@@ -114,6 +124,18 @@ def sample_no_temperature(logits, temperature, rng):
     return np.array([rng.choice(p.shape[1], p=row) for row in p])
 
 
+@mistake("sample", "draws from rng before looking at the temperature (fails for rng=None)")
+def sample_rng_first(logits, temperature, rng):
+    logits = np.asarray(logits, dtype=np.float64)
+    u = rng.random((len(logits), 1))
+    if temperature == 0:
+        return logits.argmax(axis=1)
+    z = logits / temperature
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    return np.minimum((u >= cdf).sum(axis=1), p.shape[1] - 1)
+
+
 @mistake("sample", "always the argmax")
 def sample_argmax(logits, temperature, rng):
     return np.asarray(logits).argmax(axis=1)
@@ -167,6 +189,15 @@ def sample_by_keras(logits, temperature, rng):
         return logits.argmax(axis=1)
     ids = keras.random.categorical(logits / temperature, 1, seed=int(rng.integers(1 << 30)))
     return keras.ops.convert_to_numpy(ids)[:, 0]
+
+
+@delegates("sample")
+def sample_by_keras_softmax(logits, temperature, rng):
+    logits = np.asarray(logits, dtype="float32")
+    if temperature == 0:
+        return logits.argmax(axis=1)
+    p = np.asarray(keras.ops.softmax(logits / temperature, axis=-1), dtype=np.float64)
+    return np.array([rng.choice(p.shape[1], p=row / row.sum()) for row in p])
 
 
 # ---- build_tagger ----------------------------------------------------------------------------
@@ -302,6 +333,16 @@ def seq2seq_logits(vocab_size, units):
 # ---- greedy_decode ---------------------------------------------------------------------------
 
 
+@mistake("greedy_decode", "reverses the source itself and never calls the model")
+def decode_without_model(model, source, max_length, bos=1, eos=2):
+    source = np.asarray(source)
+    rows = [[t for t in row if t != 0][::-1][: max_length - 1] + [eos] for row in source]
+    out = np.zeros((len(source), max(len(r) for r in rows)), dtype=int)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out
+
+
 @mistake("greedy_decode", "feeds BOS at every step instead of its own predictions")
 def decode_always_bos(model, source, max_length, bos=1, eos=2):
     source = np.asarray(source)
@@ -373,3 +414,17 @@ def decode_hard_coded(model, source, max_length, bos=1, eos=2):
 @delegates("greedy_decode")
 def decode_by_rnnlib(model, source, max_length, bos=1, eos=2):
     return rl.lm.greedy_decode(model, source, max_length, bos, eos)
+
+
+@delegates("greedy_decode")
+def decode_by_beam_of_one(model, source, max_length, bos=1, eos=2):
+    source = np.asarray(source)
+
+    def step(state, tokens):  # the whole prefix so far, fed again: (N, t) -> (N, V) log-probs
+        prefix = np.concatenate([state, tokens[:, None]], axis=1)
+        scores = np.asarray(model([source[: len(prefix)], prefix]))[:, -1]
+        z = scores - scores.max(axis=-1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=-1, keepdims=True)), prefix
+
+    start = np.zeros((len(source), 0), dtype=np.int32)
+    return rl.lm.beam_search(step, start, 1, max_length, bos, eos)[0][:, 0]

@@ -1,9 +1,10 @@
 """Plausible wrong answers to notebook 04's exercises (solutions/04_bptt)."""
 
 import numpy as np
+import tensorflow as tf
 
 import rnnlib as rl
-from mistakes.catalogue import delegates, mistake
+from mistakes.catalogue import delegates, mistake, right_answer
 
 
 def rnn_step_backward(dnext_h, cache):
@@ -52,6 +53,33 @@ def step_back_mean_db(dnext_h, cache):
 @delegates("rnn_step_backward")
 def step_back_by_rnnlib(dnext_h, cache):
     return rl.cells.rnn_step_backward(dnext_h, cache)
+
+
+@delegates("rnn_step_backward")
+def step_back_by_tape(dnext_h, cache):
+    # b is not in the cache; the pre-activation minus x Wx + prev_h Wh gives it per row
+    c = np.arctanh(cache.next_h) - cache.x @ cache.Wx - cache.prev_h @ cache.Wh  # (N, H)
+    xs = [tf.Variable(v) for v in (cache.x, cache.prev_h, cache.Wx, cache.Wh, c)]
+    with tf.GradientTape() as tape:
+        out = tf.tanh(xs[0] @ xs[2] + xs[1] @ xs[3] + xs[4])
+    grads = tape.gradient(out, xs, output_gradients=tf.constant(dnext_h))
+    dx, dprev_h, dWx, dWh, dc = [g.numpy() for g in grads]
+    return dx, dprev_h, dWx, dWh, dc.sum(axis=0)
+
+
+@delegates("rnn_step_backward")
+def step_back_by_numerical_gradient(dnext_h, cache):
+    c = np.arctanh(cache.next_h) - cache.x @ cache.Wx - cache.prev_h @ cache.Wh  # (N, H)
+    x, prev_h, Wx, Wh = (np.array(v, dtype=np.float64) for v in cache[:4])
+
+    def out():
+        return np.tanh(x @ Wx + prev_h @ Wh + c)
+
+    grads = [
+        rl.testing.numerical_gradient(lambda _v: out(), v, dnext_h) for v in (x, prev_h, Wx, Wh)
+    ]
+    da = dnext_h * (1 - cache.next_h**2)
+    return (*grads, da.sum(axis=0))
 
 
 # ---- numerical_gradient ----------------------------------------------------------------------
@@ -128,6 +156,19 @@ def numgrad_no_copy(f, x, df, h=1e-5):
 @delegates("numerical_gradient")
 def numgrad_by_rnnlib(f, x, df, h=1e-5):
     return rl.testing.numerical_gradient(f, x, df, h)
+
+
+@right_answer("numerical_gradient", "restores x by arithmetic (1e-16 off), one copy per evaluation")
+def numgrad_restoring_by_arithmetic(f, x, df, h=1e-5):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        x[ix] += h
+        plus = np.copy(f(x))
+        x[ix] -= 2 * h
+        minus = np.copy(f(x))
+        x[ix] += h
+        grad[ix] = np.sum((plus - minus) * df) / (2 * h)
+    return grad
 
 
 # ---- rnn_backward ----------------------------------------------------------------------------
@@ -230,6 +271,28 @@ def back_drops_repeated_outputs(dh, cache):
 @delegates("rnn_backward")
 def back_by_rnnlib(dh, cache):
     return rl.cells.rnn_backward(dh, cache)
+
+
+@delegates("rnn_backward")
+def back_by_rnnlib_steps(dh, cache):
+    N, T, H = cache.next_h.shape
+    mask = np.ones((N, T), bool) if cache.mask is None else cache.mask
+    dx = np.zeros(cache.x.shape)
+    dWx, dWh, db = np.zeros_like(cache.Wx), np.zeros_like(cache.Wh), np.zeros(H)
+    dstate, dout = np.zeros((N, H)), np.zeros((N, H))
+    for t in reversed(range(T)):
+        m = mask[:, t, None]
+        step = rl.cells.RNNStepCache(
+            cache.x[:, t], cache.prev_h[:, t], cache.Wx, cache.Wh, cache.next_h[:, t]
+        )
+        dx_t, dprev_h, dWx_t, dWh_t, db_t = rl.cells.rnn_step_backward(
+            (dh[:, t] + dout + dstate) * m, step
+        )
+        dx[:, t] = dx_t
+        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+        dstate = np.where(m, dprev_h, dstate)
+        dout = np.where(m, 0, dout + dh[:, t])
+    return dx, dstate, dWx, dWh, db
 
 
 # ---- truncated_bptt --------------------------------------------------------------------------
@@ -344,3 +407,12 @@ def stream_unshifted(params, ids, chunk=2000):
 @delegates("stream_loss")
 def stream_by_rnnlib(params, ids, chunk=2000):
     return rl.lm.stream_loss(params, ids, chunk=chunk)
+
+
+@delegates("stream_loss")
+def stream_by_one_window(params, ids, chunk=2000):
+    H = params["Wh"].shape[0]
+    x, y = ids[None, :-1], ids[None, 1:]  # (1, L - 1): the whole text as one window
+    h0 = np.zeros((1, H), dtype=params["Wh"].dtype)
+    loss, _, _ = rl.lm.truncated_bptt(params, x, y, h0, window=len(ids) - 1)
+    return float(loss)

@@ -120,6 +120,22 @@ def norms_by_rnnlib_products(x, h0, Wx, Wh, b):
     return np.linalg.norm(rl.dynamics.jacobian_products(x, h0, Wx, Wh, b), ord=2, axis=(2, 3))
 
 
+@delegates("jacobian_norms")
+def norms_by_tape(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    states = [tf.Variable(h0)]  # h_0 .. h_T, each watched
+    with tf.GradientTape(persistent=True) as tape:
+        h = states[0]
+        for t in range(T):
+            h = tf.tanh(x[:, t] @ Wx + h @ Wh + b)
+            states.append(h)
+    norms = np.ones((N, T + 1))
+    for t in range(T):
+        J = tape.batch_jacobian(states[T], states[t]).numpy()  # (N, H, H) dh_T/dh_t
+        norms[:, t] = np.linalg.norm(J, ord=2, axis=(1, 2))
+    return norms
+
+
 # ---- clip_by_global_norm ---------------------------------------------------------------------
 
 
@@ -172,3 +188,30 @@ def clip_by_tensorflow(grads, max_norm):
 def clip_with_tensorflow_norm(grads, max_norm):
     norm = float(tf.linalg.global_norm(grads))
     return [g * max_norm / max(norm, max_norm) for g in grads], norm
+
+
+@delegates("clip_by_global_norm")
+def clip_by_rnnlib_norm(grads, max_norm):
+    norm = rl.training.global_norm(dict(enumerate(grads)))
+    return [g * max_norm / max(norm, max_norm) for g in grads], norm
+
+
+@delegates("clip_by_global_norm")
+def clip_by_keras_internal(grads, max_norm):
+    from keras.src.optimizers import base_optimizer
+
+    clipped = base_optimizer.clip_by_global_norm([tf.constant(g) for g in grads], max_norm)
+    norm = float(base_optimizer.global_norm([tf.constant(g) for g in grads]))
+    return [np.asarray(c) for c in clipped], norm
+
+
+@delegates("clip_by_global_norm")
+def clip_by_norm_of_the_concatenation(grads, max_norm):
+    flat = tf.concat([tf.reshape(tf.constant(g), [-1]) for g in grads], axis=0)
+    clipped = tf.clip_by_norm(flat, max_norm).numpy()
+    norm = float(tf.norm(flat))
+    out, start = [], 0
+    for g in grads:
+        out.append(clipped[start : start + g.size].reshape(g.shape))
+        start += g.size
+    return out, norm

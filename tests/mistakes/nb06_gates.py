@@ -70,6 +70,11 @@ def step_sigmoid_candidate(x, prev_h, prev_c, Wx, Wh, b):
     return o * np.tanh(next_c), next_c
 
 
+@mistake("lstm_step_forward", "returned the state it was given (prev_h, prev_c)")
+def step_returns_its_state(x, prev_h, prev_c, Wx, Wh, b):
+    return prev_h, prev_c
+
+
 @mistake("lstm_step_forward", "returned (next_c, next_h)")
 def step_swapped_outputs(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
@@ -83,6 +88,12 @@ def step_swapped_outputs(x, prev_h, prev_c, Wx, Wh, b):
 @delegates("lstm_step_forward")
 def step_by_reference(x, prev_h, prev_c, Wx, Wh, b):
     return rl.cells.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[:2]
+
+
+@delegates("lstm_step_forward")
+def step_by_private_helper(x, prev_h, prev_c, Wx, Wh, b):
+    _, next_c, _, next_h = rl.cells.lstm._cell_forward(x @ Wx + prev_h @ Wh + b, prev_c)
+    return next_h, next_c
 
 
 # ---- lstm_forward ----------------------------------------------------------------------------
@@ -136,6 +147,26 @@ def forward_returns_c(x, h0, Wx, Wh, b, c0=None):
 @delegates("lstm_forward")
 def forward_by_reference(x, h0, Wx, Wh, b, c0=None):
     return rl.cells.lstm_forward(x, h0, Wx, Wh, b, c0=c0)[0]
+
+
+@delegates("lstm_forward")
+def forward_by_rnnlib_step(x, h0, Wx, Wh, b, c0=None):
+    h, c = h0, np.zeros_like(h0) if c0 is None else c0
+    out = []
+    for t in range(x.shape[1]):
+        h, c, _ = rl.cells.lstm_step_forward(x[:, t], h, c, Wx, Wh, b)
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+@delegates("lstm_forward")
+def forward_by_keras_rnn_of_a_cell(x, h0, Wx, Wh, b, c0=None):
+    H = h0.shape[1]
+    layer = keras.layers.RNN(keras.layers.LSTMCell(H), return_sequences=True)
+    layer.build((None, None, x.shape[2]))
+    layer.set_weights([Wx, Wh, b])
+    c = np.zeros_like(h0) if c0 is None else c0
+    return np.asarray(layer(x.astype("float32"), initial_state=[h0, c]), dtype=np.float64)
 
 
 # ---- lstm_step_backward ----------------------------------------------------------------------
@@ -228,6 +259,22 @@ def backward_by_reference(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
     return rl.cells.lstm_step_backward(dnext_h, dnext_c, cache)
 
 
+@delegates("lstm_step_backward")
+def backward_by_sequence_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
+    _, cache = rl.cells.lstm_forward(x[:, None], prev_h, Wx, Wh, b, c0=prev_c)
+    dx, dprev_h, dWx, dWh, db, dprev_c = rl.cells.lstm_backward(
+        dnext_h[:, None], cache, dc_last=dnext_c
+    )
+    return dx[:, 0], dprev_h, dprev_c, dWx, dWh, db
+
+
+@delegates("lstm_step_backward")
+def backward_by_private_helper(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b):
+    gates, _, tanh_c, _ = rl.cells.lstm._cell_forward(x @ Wx + prev_h @ Wh + b, prev_c)
+    da, dprev_c = rl.cells.lstm._cell_backward(dnext_h, dnext_c, gates, prev_c, tanh_c)
+    return da @ Wx.T, da @ Wh.T, dprev_c, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
 # ---- gru_step_forward ------------------------------------------------------------------------
 
 
@@ -290,6 +337,15 @@ def gru_swapped_blocks(x, prev_h, Wx, Wh, b, reset_after=True):
 @delegates("gru_step_forward")
 def gru_by_reference(x, prev_h, Wx, Wh, b, reset_after=True):
     return rl.cells.gru_step_forward(x, prev_h, Wx, Wh, b, reset_after=reset_after)[0]
+
+
+@delegates("gru_step_forward")
+def gru_by_keras_cell(x, prev_h, Wx, Wh, b, reset_after=True):
+    cell = keras.layers.GRUCell(prev_h.shape[1], reset_after=reset_after)
+    cell.build((None, x.shape[1]))
+    cell.set_weights([Wx, Wh, b])
+    out, _ = cell(x.astype("float32"), [prev_h.astype("float32")])
+    return np.asarray(out, dtype=np.float64)
 
 
 # ---- gated_params ----------------------------------------------------------------------------

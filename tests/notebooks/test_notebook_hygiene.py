@@ -110,6 +110,25 @@ def test_every_exercise_has_hidden_tests(path):
 
 
 @each_source
+def test_hidden_tests_close_their_test_cell(path):
+    """Does every hidden-test block come last in its test cell, once? The student's kernel runs
+    only the visible part and the trusted re-check runs the hidden part right after it
+    (autograder/grading/recheck.py): code after the block would run in a different order."""
+    nb = nbs.read(path)
+    wrong = []
+    for cell in nb.cells:
+        if nbs.is_test(cell) and nbs.BEGIN_HIDDEN in cell.source:
+            tail = cell.source.split(nbs.END_HIDDEN, 1)[-1].strip()
+            if (
+                cell.source.count(nbs.BEGIN_HIDDEN) != 1
+                or nbs.END_HIDDEN not in cell.source
+                or tail
+            ):
+                wrong.append(nbs.grade_id(cell))
+    assert not wrong, f"{path}: test cells whose hidden tests are not one closing block: {wrong}"
+
+
+@each_source
 def test_solution_cells_have_solution_regions(path):
     """Does every code answer cell mark its solution with BEGIN/END SOLUTION (so the release
     keeps the signature and docstring)?"""
