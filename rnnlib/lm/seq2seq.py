@@ -111,8 +111,9 @@ def build_date_translator(
     d = keras.layers.Embedding(V_out, D, name="dec_embedding")(dec_in)
     h = keras.layers.GRU(2 * units, return_sequences=True, name="decoder")(d, initial_state=state)
     if attention:
-        src_mask = keras.layers.Lambda(lambda s: keras.ops.not_equal(s, 0), name="src_mask")(src)
-        context = keras.layers.Attention(name="attention")([h, enc], mask=[None, src_mask])
+        # the source mask reaches the attention with `enc` (mask_zero, propagated by the
+        # encoder): padded steps get weight 0, and no Lambda layer blocks reloading the model
+        context = keras.layers.Attention(name="attention")([h, enc])
         h = keras.layers.Concatenate(name="with_context")([h, context])
     y = keras.layers.Dense(V_out, name="logits")(h)
     model = keras.Model([src, dec_in], y, name="attention" if attention else "plain")

@@ -76,3 +76,24 @@ def test_char_lm_step_equals_the_sequence_model():
         s = np.asarray(s)
         out.append(np.asarray(lg))
     np.testing.assert_allclose(np.stack(out, 1), full, atol=1e-5)
+
+
+def test_translator_reloads_in_safe_mode(tmp_path):
+    """Does a saved attention translator load back with Keras's safe mode (no Lambda layer)
+    and give the same logits, padding masked as before?"""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = lm.build_date_translator(20, 14, 8, attention=True)
+    rng = np.random.default_rng(0)
+    src = rng.integers(1, 20, size=(3, 7))
+    src[0, 4:] = 0
+    dec = rng.integers(1, 14, size=(3, 5))
+    model.save(tmp_path / "t.keras")
+    back = keras.models.load_model(tmp_path / "t.keras")  # safe_mode=True by default
+    expected = np.asarray(model([src, dec]))
+    np.testing.assert_allclose(np.asarray(back([src, dec])), expected, atol=1e-6)
+    longer = np.concatenate([src, np.zeros((3, 4), src.dtype)], axis=1)  # more padding
+    np.testing.assert_allclose(
+        np.asarray(model([longer, dec])), np.asarray(model([src, dec])), atol=1e-5
+    )
