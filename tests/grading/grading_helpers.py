@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -25,6 +26,24 @@ def place_submission(
     data = {f"{name}.ipynb": nbs.dumps(nb) for name, nb in notebooks.items()}
     data.update(files or {})
     return intake.write(Path(root) / "submitted", Submission(student, assignment, data), timestamp)
+
+
+def sandboxed_course_copy(folder: Path, assignments: list[str]) -> Path:
+    """A course root under `folder` (nbgrader_config.py, the source and the release of
+    `assignments`) to grade in; skips the calling test where the sandbox is unavailable."""
+    import pytest
+
+    from autograder.engine import nbgrader_run as ng
+    from autograder.sandbox import bwrap
+
+    ok, why = bwrap.available()
+    if not ok:
+        pytest.skip(f"the sandbox is unavailable here: {why}")
+    root = nbs.course_root()
+    course = ng.make_course_copy(Path(folder) / "course", root, assignments)
+    for aid in assignments:
+        shutil.copytree(root / nbs.RELEASE_DIR / aid, course / nbs.RELEASE_DIR / aid)
+    return course
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:

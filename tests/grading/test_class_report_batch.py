@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 
 import pytest
+from grading_helpers import sandboxed_course_copy
 from mistakes import catalogue
 
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers
 from autograder.grading import class_report, class_stats, grade
 from autograder.grading.intake import Submission
-from autograder.sandbox import bwrap
 from autograder.sandbox.limits import Limits
 
 AID = "02_rnn_cell"
@@ -57,14 +56,9 @@ def _submissions() -> dict[str, Submission]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from autograder.engine import nbgrader_run as ng
 
-    ok, why = bwrap.available()
-    if not ok:
-        pytest.skip(f"the sandbox is unavailable here: {why}")
     tmp = tmp_path_factory.mktemp("class-report")
-    root = ng.make_course_copy(tmp / "course", ROOT, [AID])
-    shutil.copytree(ROOT / nbs.RELEASE_DIR / AID, root / nbs.RELEASE_DIR / AID)
+    root = sandboxed_course_copy(tmp, [AID])
     subs = _submissions()
     assert len(subs) == 30
     limits = Limits(memory_mb=2048, cell_timeout=60, notebook_timeout=600)

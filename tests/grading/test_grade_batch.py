@@ -14,12 +14,12 @@ import copy
 import csv
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from grading_helpers import sandboxed_course_copy
 
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers
@@ -246,16 +246,11 @@ def _marked_processes() -> list[str]:
 
 @pytest.fixture(scope="module")
 def batch_run(tmp_path_factory):
-    from autograder.engine import nbgrader_run as ng
     from autograder.grading import grade
     from autograder.grading.intake import read_submissions
 
-    ok, why = bwrap.available()
-    if not ok:
-        pytest.skip(f"the sandbox is unavailable here: {why}")
     tmp = tmp_path_factory.mktemp("grade-batch")
-    root = ng.make_course_copy(tmp / "course", ROOT, [AID])
-    shutil.copytree(ROOT / nbs.RELEASE_DIR / AID, root / nbs.RELEASE_DIR / AID)
+    root = sandboxed_course_copy(tmp, [AID])
     incoming = tmp / "incoming"
     expected = cases()
     only = os.environ.get("RNN_GRADE_CASES")  # "a,b": a subset, when debugging one case

@@ -20,7 +20,6 @@ import hashlib
 import html
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -29,11 +28,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grading_helpers import sandboxed_course_copy
 
 from autograder.course import notebooks as nbs
 from autograder.course.answers import fill_answers
 from autograder.grading import intake
-from autograder.sandbox import bwrap, cgroups
+from autograder.sandbox import cgroups
 
 AID = "02_rnn_cell"
 OTHER = "05_gradients"  # graded in the folder batch's run too: nobody sent it
@@ -265,15 +265,9 @@ def _marked_processes() -> list[str]:
 
 @pytest.fixture(scope="module")
 def batches(tmp_path_factory):
-    from autograder.engine import nbgrader_run as ng
 
-    ok, why = bwrap.available()
-    if not ok:
-        pytest.skip(f"the sandbox is unavailable here: {why}")
     tmp = tmp_path_factory.mktemp("issue22")
-    course = ng.make_course_copy(tmp / "course", ROOT, [AID, OTHER])
-    for aid in (AID, OTHER):
-        shutil.copytree(ROOT / nbs.RELEASE_DIR / aid, course / nbs.RELEASE_DIR / aid)
+    course = sandboxed_course_copy(tmp, [AID, OTHER])
     canary = tmp / "canary"
     canary.mkdir()
     (canary / "victim.ipynb").write_text("the canary: no submission may change this\n")
