@@ -26,9 +26,10 @@ def _check(args) -> int:
 
 
 def _grading_root(given: Path | None) -> Path | None:
-    """The course `rnn-course grade` grades, as nbgrader finds it: --root, else the current
-    folder, else $RNN_COURSE_ROOT (a service that sets it, deploy/jupyterhub/); each only when
-    it is a course root (None: none is). Never the folder the package is installed from."""
+    """The course `rnn-course grade` and `report` work on, as nbgrader finds it: --root, else
+    the current folder, else $RNN_COURSE_ROOT (a service that sets it, deploy/jupyterhub/);
+    each only when it is a course root (None: none is). Never the folder the package is
+    installed from."""
     import os
 
     from autograder.course import notebooks as nbs

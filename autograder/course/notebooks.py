@@ -169,6 +169,11 @@ def grade_id(cell) -> str | None:
     return nbgrader_meta(cell).get("grade_id")
 
 
+def exercise_of(test_grade_id: str) -> str:
+    """The exercise a test belongs to: `rnn_forward__values` -> `rnn_forward`."""
+    return test_grade_id.split("__")[0]
+
+
 def is_autograded_answer(cell) -> bool:
     """A code solution cell graded by the test cells after it (not by hand)."""
     meta = nbgrader_meta(cell)
@@ -229,8 +234,9 @@ def region_lines(source: str, begin: str, end: str) -> list[str]:
 def split_hidden_tests(source: str) -> tuple[str, str]:
     """(the visible part, the hidden tests) of a test cell's source, markers dropped.
 
-    The course keeps a cell's hidden tests after its visible ones (tests/grading/test_layout.py
-    checks it), so running the visible part and then the hidden part runs the whole cell.
+    The course keeps a cell's hidden tests after its visible ones
+    (tests/notebooks/test_notebook_hygiene.py checks it), so running the visible part and then
+    the hidden part runs the whole cell.
     """
     visible, hidden, inside = [], [], False
     for line in source.splitlines():

@@ -66,18 +66,6 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f} %"
 
 
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
-def _median(values: list[float]) -> float:
-    v = sorted(values)
-    if not v:
-        return 0.0
-    mid = len(v) // 2
-    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
-
-
 def mistake_lines(ex: ExerciseStats, graded: int) -> list[str]:
     """'transposed Wh: 9 of 30 (30 %)' for each mistake the checks named, most common first."""
     return [f"{label}: {n} of {graded} ({_pct(n / graded)})" for label, n in ex.mistakes]
@@ -109,12 +97,12 @@ def _assignment_html(a: AssignmentStats) -> str:
 <h2>{e(a.assignment)}</h2>
 <table>
 <tr><th>graded submissions</th><td class="num">{a.graded}</td></tr>
-<tr><th>mean / median score</th><td class="num">{_mean(a.scores):.2f} / {_median(a.scores):.2f}
+<tr><th>mean / median score</th><td class="num">{a.mean_score:.2f} / {a.median_score:.2f}
  of {a.max_score:g}</td></tr>
 <tr><th>statuses</th><td>{statuses}</td></tr>
 <tr><th>sent nothing</th><td>{missing}</td></tr>
 <tr><th>seconds per submission (mean / max)</th>
-<td class="num">{_mean(a.seconds):.1f} / {max(a.seconds, default=0.0):.1f}</td></tr>
+<td class="num">{a.mean_seconds:.1f} / {a.max_seconds:.1f}</td></tr>
 </table>
 {hist}
 <table>
@@ -139,12 +127,11 @@ def render_markdown(stats: list[AssignmentStats]) -> str:
         lines += [
             f"## {md(a.assignment)}",
             "",
-            f"- graded submissions: {a.graded}; mean {_mean(a.scores):.2f}, median "
-            f"{_median(a.scores):.2f} of {a.max_score:g}",
+            f"- graded submissions: {a.graded}; mean {a.mean_score:.2f}, median "
+            f"{a.median_score:.2f} of {a.max_score:g}",
             "- statuses: " + ", ".join(f"{md(k)} {v}" for k, v in sorted(a.statuses.items())),
             "- sent nothing: " + (", ".join(md(s) for s in a.missing) or "none"),
-            f"- seconds per submission: mean {_mean(a.seconds):.1f}, max "
-            f"{max(a.seconds, default=0.0):.1f}",
+            f"- seconds per submission: mean {a.mean_seconds:.1f}, max {a.max_seconds:.1f}",
             "",
             "| exercise | mean | full marks | zero | named mistakes |",
             "|---|---|---|---|---|",

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.course import notebooks as nbs
 from autograder.engine import gradebook
 from autograder.grading.state import graded_assignments, load_states
 
@@ -34,7 +35,7 @@ class ExerciseStats:
 
     @property
     def mean(self) -> float:
-        return sum(self.points) / len(self.points) if self.points else 0.0
+        return mean(self.points)
 
     @property
     def full_share(self) -> float:
@@ -59,6 +60,28 @@ class AssignmentStats:
     def graded(self) -> int:
         return len(self.scores)
 
+    @property
+    def mean_score(self) -> float:
+        return mean(self.scores)
+
+    @property
+    def median_score(self) -> float:
+        v = sorted(self.scores)
+        mid = len(v) // 2
+        return 0.0 if not v else v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+    @property
+    def mean_seconds(self) -> float:
+        return mean(self.seconds)
+
+    @property
+    def max_seconds(self) -> float:
+        return max(self.seconds, default=0.0)
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
 
 def _share(values, test) -> float:
     return sum(1 for v in values if test(v)) / len(values) if values else 0.0
@@ -73,10 +96,6 @@ def mistake_labels(diagnosis: str) -> list[str]:
     return [text] if text else []
 
 
-def _exercise(grade_id: str) -> str:
-    return grade_id.split("__")[0]
-
-
 def assignment_stats(assignment: str, results, known_students) -> AssignmentStats:
     """The statistics of one assignment from its results (GradeResult, state.load_states) and
     the gradebook's students."""
@@ -84,12 +103,13 @@ def assignment_stats(assignment: str, results, known_students) -> AssignmentStat
     exercises: dict[str, ExerciseStats] = {}  # in the order of the tests
     named: dict[str, Counter] = {}  # exercise -> named mistake -> submissions
     failed: dict[str, Counter] = {}  # exercise -> (test, message) -> submissions
-    for ex in dict.fromkeys(_exercise(t["grade_id"]) for r in graded for t in r.tests):
+    for ex in dict.fromkeys(nbs.exercise_of(t["grade_id"]) for r in graded for t in r.tests):
         exercises[ex] = ExerciseStats(ex, 0.0)
     for r in graded:
         points, top, labels = Counter(), Counter(), {ex: set() for ex in exercises}
         for t in r.tests:
-            ex, got, most = _exercise(t["grade_id"]), float(t["counted"]), float(t["max_score"])
+            ex = nbs.exercise_of(t["grade_id"])
+            got, most = float(t["counted"]), float(t["max_score"])
             points[ex] += got
             top[ex] += most
             if got < most:

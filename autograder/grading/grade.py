@@ -173,7 +173,7 @@ def grade_assignments(
         exercises: list[str] = []
         for aid, template in templates.items():
             tests, max_score, manual = _template_tests(template, aid)
-            exercises += dict.fromkeys(t["grade_id"].split("__")[0] for t in tests)
+            exercises += dict.fromkeys(nbs.exercise_of(t["grade_id"]) for t in tests)
             for student in known:
                 if (aid, student) not in results and student not in batches[aid]:
                     results[aid, student] = _missing_result(student, aid, tests, max_score, manual)

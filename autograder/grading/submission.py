@@ -173,13 +173,10 @@ def _recheck(
         if clean and not clean.endswith(".ipynb"):  # never on the import path (-I)
             (rdir / clean).parent.mkdir(parents=True, exist_ok=True)
             (rdir / clean).write_bytes(data)
-    # the re-check writes to a capped copy, as the kernel does (sandbox/scratch.py)
-    box_dir = scratch.make_scratch(work, rdir, limits) if task.isolate else None
-    box = (
-        Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket, source=box_dir)
-        if task.isolate
-        else None
-    )
+    box_dir = box = None
+    if task.isolate:  # the re-check writes to a capped copy, as the kernel does (scratch.py)
+        box_dir = scratch.make_scratch(work, rdir, limits)
+        box = Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket, source=box_dir)
     try:
         rc = recheck.run(
             cells,

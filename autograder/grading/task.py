@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autograder.course import notebooks as nbs
 from autograder.grading.intake import Submission
 from autograder.sandbox.limits import Limits
 
@@ -66,7 +67,7 @@ class GradeResult:
         """{exercise grade_id: (points, max)} from the tests `<exercise>__<aspect>`."""
         out: dict[str, tuple[float, float]] = {}
         for t in self.tests:
-            ex = t["grade_id"].split("__")[0]
+            ex = nbs.exercise_of(t["grade_id"])
             got, top = out.get(ex, (0.0, 0.0))
             out[ex] = (got + t["counted"], top + t["max_score"])
         return out

@@ -414,19 +414,11 @@ def test_instructor_sees_formgrader_and_student_sees_assignment_list(lab, page, 
 def test_instructor_reads_the_class_report(page, artifacts, tmp_path):
     """Does the class report (rnn-course report) render in a real browser, its plots loaded,
     a student's message shown as text?"""
-    from grading.grading_helpers import CLASS_MESSAGE, synthetic_class
-    from nbgrader.api import Gradebook
+    from grading.grading_helpers import CLASS_MESSAGE, record_class, synthetic_class
 
     from autograder.grading import class_report, class_stats
-    from autograder.grading.state import save_state
 
-    results = synthetic_class()
-    for result in results:
-        save_state(tmp_path, result)
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    with Gradebook(url, "rnn-course") as gb:
-        for student in [r.student for r in results] + ["zoe"]:
-            gb.update_or_create_student(student)
+    url = record_class(tmp_path, synthetic_class(), others=["zoe"])
     out = tmp_path / "class-report.html"
     class_report.write_report(class_stats.collect(tmp_path, db_url=url), out)
     page.goto(out.as_uri())

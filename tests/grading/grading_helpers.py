@@ -125,3 +125,19 @@ def synthetic_class() -> list[GradeResult]:
         [(None, True)] * 14 + [(TRANSPOSED, True)] * 9 + [(NO_BIAS, True)] * 6 + [(BOTH, False)] * 3
     )
     return [graded_result(f"s{i:02d}", d, ok) for i, (d, ok) in enumerate(mix)]
+
+
+def record_class(folder: Path, results: list[GradeResult], others=()) -> str:
+    """`results` as the grader leaves them in course root `folder` (its state files), and a
+    SQLite gradebook there that knows their students and `others`; returns its URL."""
+    from nbgrader.api import Gradebook
+
+    from autograder.grading.state import save_state
+
+    for result in results:
+        save_state(folder, result)
+    url = f"sqlite:///{Path(folder) / 'gradebook.db'}"
+    with Gradebook(url, "rnn-course") as gb:
+        for student in [r.student for r in results] + list(others):
+            gb.update_or_create_student(student)
+    return url

@@ -7,31 +7,17 @@ import re
 import subprocess
 import sys
 
-from grading_helpers import CLASS_MESSAGE, synthetic_class
+from grading_helpers import CLASS_MESSAGE, record_class, synthetic_class
 
 from autograder.grading import class_report, class_stats
-from autograder.grading.state import save_state
 
 AID = "02_rnn_cell"
-
-
-def _gradebook(tmp_path, students):
-    from nbgrader.api import Gradebook
-
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    with Gradebook(url, "rnn-course") as gb:
-        for s in students:
-            gb.update_or_create_student(s)
-    return url
 
 
 def test_the_counts_equal_the_class_mix(tmp_path):
     """Are the named mistakes counted per submission (a message naming two counts for both),
     the shares at full marks and zero right, and the students who sent nothing listed?"""
-    results = synthetic_class()
-    for r in results:
-        save_state(tmp_path, r)
-    url = _gradebook(tmp_path, [r.student for r in results] + ["zoe", "yann"])
+    url = record_class(tmp_path, synthetic_class(), others=["zoe", "yann"])
     (stats,) = class_stats.collect(tmp_path, db_url=url)
     assert stats.graded == 32 and stats.missing == ["yann", "zoe"]
     step, count = stats.exercises
@@ -49,10 +35,7 @@ def test_the_counts_equal_the_class_mix(tmp_path):
 def test_the_page_is_self_contained_and_escapes_what_students_wrote(tmp_path):
     """Does the page embed its plots as images (one per assignment and per exercise), load
     nothing from elsewhere, and show a student's message as text, never as markup?"""
-    results = synthetic_class()
-    for r in results:
-        save_state(tmp_path, r)
-    url = _gradebook(tmp_path, [r.student for r in results])
+    url = record_class(tmp_path, synthetic_class())
     out = tmp_path / "class-report.html"
     class_report.write_report(class_stats.collect(tmp_path, db_url=url), out)
     page = out.read_text()
@@ -73,9 +56,7 @@ def test_the_command_writes_both_files_for_a_course_root(tmp_path):
         + str(root / "gradebook.db")
         + "'\n"
     )
-    for r in synthetic_class()[:4]:
-        save_state(root, r)
-    _gradebook(root, ["s00"])
+    record_class(root, synthetic_class()[:4])
     out = tmp_path / "r.html"
     run = [sys.executable, "-m", "autograder.cli", "report", "--out", str(out)]
     done = subprocess.run([*run, "--root", str(root)], capture_output=True, text=True)
