@@ -62,7 +62,8 @@ PLAIN_ERRORS = (
 )
 ARRAY_KINDS = "biufcUS"  # bool, ints, unsigned, floats, complex, fixed-width str and bytes
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
-PROXY_METHODS = ("predict",)  # besides calling: what a callable that stays behind offers
+PROXY_METHODS = ("predict",)
+BUILTIN_TYPES = (bool, int, float, complex, str, bytes)  # as dtype= arguments  # besides calling: what a callable that stays behind offers
 
 
 class WireError(Exception):
@@ -185,6 +186,13 @@ class Encoder:
         if isinstance(obj, (bytes, bytearray)):
             self.buffers.append(bytes(obj))
             return {"B": len(self.buffers) - 1}
+        if isinstance(obj, np.dtype) or (isinstance(obj, type) and issubclass(obj, np.generic)):
+            dtype = np.dtype(obj)
+            if dtype.kind not in ARRAY_KINDS or dtype.fields is not None:
+                return self._opaque(obj)
+            return {"DT": dtype.str, "type": isinstance(obj, type)}
+        if any(obj is t for t in BUILTIN_TYPES):
+            return {"PT": obj.__name__}
         if isinstance(obj, np.random.Generator):
             name = type(obj.bit_generator).__name__
             if name not in BIT_GENERATORS:
@@ -302,6 +310,16 @@ class Decoder:
                 except TypeError as error:  # an unhashable key
                     raise WireError(f"a dict key that cannot be a key: {error}") from None
             return out
+        if "DT" in tag:
+            dtype = np.dtype(str(tag["DT"]))
+            if dtype.kind not in ARRAY_KINDS or dtype.fields is not None:
+                raise WireError(f"a dtype {dtype} (plain dtypes only)")
+            return dtype.type if tag.get("type") else dtype
+        if "PT" in tag:
+            named = {t.__name__: t for t in BUILTIN_TYPES}
+            if tag["PT"] not in named:
+                raise WireError(f"a type {str(tag['PT'])[:40]!r}")
+            return named[tag["PT"]]
         if "C" in tag:
             re_, im = _list(tag["C"])
             return complex(float(re_), float(im))
