@@ -171,45 +171,47 @@ class Encoder:
             raise WireError(f"a value nested deeper than {MAX_DEPTH}")
         if obj is None or type(obj) in (bool, int, float, str):
             return obj
-        if isinstance(obj, np.ndarray):
+        # by the real type, never isinstance: an object can claim any __class__
+        kind = type(obj)
+        if issubclass(kind, np.ndarray):
             return self._array(obj)
-        if isinstance(obj, np.generic):
+        if issubclass(kind, np.generic):
             if obj.dtype.kind not in ARRAY_KINDS:
                 return self._opaque(obj)
             tag = self._array(np.asarray(obj), track=False)
             return {"S": tag}
         for base in (bool, int, float, str):  # subclasses (IntEnum, ...): as the builtin
-            if isinstance(obj, base):
+            if issubclass(kind, base):
                 return base(obj)
-        if isinstance(obj, complex):
+        if issubclass(kind, complex):
             return {"C": [obj.real, obj.imag]}
-        if isinstance(obj, (bytes, bytearray)):
+        if issubclass(kind, (bytes, bytearray)):
             self.buffers.append(bytes(obj))
             return {"B": len(self.buffers) - 1}
-        if isinstance(obj, np.dtype) or (isinstance(obj, type) and issubclass(obj, np.generic)):
+        if issubclass(kind, np.dtype) or (issubclass(kind, type) and issubclass(obj, np.generic)):
             dtype = np.dtype(obj)
             if dtype.kind not in ARRAY_KINDS or dtype.fields is not None:
                 return self._opaque(obj)
-            return {"DT": dtype.str, "type": isinstance(obj, type)}
+            return {"DT": dtype.str, "type": issubclass(kind, type)}
         if any(obj is t for t in BUILTIN_TYPES):
             return {"PT": obj.__name__}
-        if isinstance(obj, np.random.Generator):
+        if issubclass(kind, np.random.Generator):
             name = type(obj.bit_generator).__name__
             if name not in BIT_GENERATORS:
                 return self._opaque(obj)
             self.generators.append(obj)
             return {"G": name, "st": obj.bit_generator.state}
         named = _rnnlib_type(type(obj))
-        if named and isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        if named and issubclass(kind, tuple) and hasattr(obj, "_fields"):
             return {"NT": named, "v": [self.value(v, depth + 1) for v in obj]}
         if named and hasattr(type(obj), "__dataclass_fields__"):
             fields = {k: self.value(getattr(obj, k), depth + 1) for k in obj.__dataclass_fields__}
             return {"DC": named, "v": fields}
-        if isinstance(obj, list):
+        if issubclass(kind, list):
             return {"L": [self.value(v, depth + 1) for v in obj]}
-        if isinstance(obj, tuple):
+        if issubclass(kind, tuple):
             return {"T": [self.value(v, depth + 1) for v in obj]}
-        if isinstance(obj, dict):
+        if issubclass(kind, dict):
             return {"D": [[self.value(k, depth + 1), self.value(v, depth + 1)] for k, v in obj.items()]}
         keras = _keras_kind(obj)
         if keras == "tensor":
