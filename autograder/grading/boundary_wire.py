@@ -62,8 +62,8 @@ PLAIN_ERRORS = (
 )
 ARRAY_KINDS = "biufcUS"  # bool, ints, unsigned, floats, complex, fixed-width str and bytes
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
-PROXY_METHODS = ("predict",)
-BUILTIN_TYPES = (bool, int, float, complex, str, bytes)  # as dtype= arguments  # besides calling: what a callable that stays behind offers
+PROXY_METHODS = ("predict",)  # besides calling: what a callable that stays behind offers
+BUILTIN_TYPES = (bool, int, float, complex, str, bytes)  # as dtype= arguments
 
 
 class WireError(Exception):
@@ -212,7 +212,9 @@ class Encoder:
         if issubclass(kind, tuple):
             return {"T": [self.value(v, depth + 1) for v in obj]}
         if issubclass(kind, dict):
-            return {"D": [[self.value(k, depth + 1), self.value(v, depth + 1)] for k, v in obj.items()]}
+            return {
+                "D": [[self.value(k, depth + 1), self.value(v, depth + 1)] for k, v in obj.items()]
+            }
         keras = _keras_kind(obj)
         if keras == "tensor":
             return {"TF": self._array(np.asarray(obj), track=False)}
@@ -225,7 +227,11 @@ class Encoder:
             return self._layer(obj)
         if callable(obj):
             methods = [m for m in PROXY_METHODS if callable(getattr(obj, m, None))]
-            return {"F": self.export(obj), "m": methods, "n": str(getattr(obj, "__name__", ""))[:80]}
+            return {
+                "F": self.export(obj),
+                "m": methods,
+                "n": str(getattr(obj, "__name__", ""))[:80],
+            }
         return self._opaque(obj)
 
     def _array(self, a, track: bool = True):
@@ -384,7 +390,9 @@ class Decoder:
         for s in shape:
             count *= s
         if count * dtype.itemsize != len(data):
-            raise WireError(f"an array of shape {tuple(shape)} and dtype {dtype} in {len(data)} bytes")
+            raise WireError(
+                f"an array of shape {tuple(shape)} and dtype {dtype} in {len(data)} bytes"
+            )
         array = np.frombuffer(data, dtype=dtype).reshape(shape).copy()  # writable, owned
         if track:
             self.arrays.append(array)
@@ -645,7 +653,7 @@ class Peer:
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 reply["error"]["type"] = "RuntimeError"
         changed = []
-        for i, (now, old) in enumerate(zip(dec.arrays, before)):
+        for i, (now, old) in enumerate(zip(dec.arrays, before, strict=False)):  # none on error
             same = now.shape == old.shape and np.array_equal(
                 now, old, equal_nan=now.dtype.kind in "fc"
             )

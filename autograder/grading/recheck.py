@@ -290,8 +290,12 @@ class Relay:
         for thread in self.threads:
             if thread.is_alive():
                 thread.join(timeout=10)
-        for stream in (self.checker.stdin, self.answers.stdin, self.checker.stdout,
-                       self.answers.stdout):
+        for stream in (
+            self.checker.stdin,
+            self.answers.stdin,
+            self.checker.stdout,
+            self.answers.stdout,
+        ):
             try:
                 stream.close()
             except OSError:

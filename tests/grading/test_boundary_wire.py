@@ -24,9 +24,11 @@ def test_plain_values_come_back_equal_and_of_the_same_types():
     """Do arrays of every plain dtype, NumPy scalars, containers, None, complex numbers, bytes,
     dtypes and rnnlib's NamedTuple caches come back as themselves?"""
     rng = np.random.default_rng(0)
-    _, cache = rnn_step_forward(rng.normal(size=(2, 3)), np.zeros((2, 4)), *[
-        rng.normal(size=s) for s in ((3, 4), (4, 4), (4,))
-    ])
+    _, cache = rnn_step_forward(
+        rng.normal(size=(2, 3)),
+        np.zeros((2, 4)),
+        *[rng.normal(size=s) for s in ((3, 4), (4, 4), (4,))],
+    )
     value = {
         "f64": rng.normal(size=(2, 3)),
         "f32": np.arange(5, dtype=np.float32)[::2],  # not contiguous
