@@ -287,20 +287,22 @@ def _folder_cases(canary: Path, course: Path) -> dict:
         ),
         "history-printer": (_with_last_cell(solved, HISTORY), "ok", FULL),
         "visible-only": (_with_answer(solved, "count_params", VISIBLE_ONLY), "ok", FULL - 2),
-        # rows 1-6 of the issue: the student's definitions run apart from the checker
+        # rows 1-6 of the issue: the student's definitions run apart from the checker (the
+        # forger's `import __main__` is also flagged by the static check)
         "result-forger": (
             _with_answer(release, "count_params", FORGER.format(ids=_test_ids())),
-            "ok",
+            "tampered",
             0.0,
         ),
         "check-patcher": (_with_answer(solved, "count_params", PATCHER), "tampered", FULL - 2),
         "forged-array": (_with_answer(solved, "count_params", FORGED_ARRAY), "tampered", FULL - 2),
+        # the kernel's guard holds against these two as well: no point in either run
         "default-argument": (
             _with_answer(solved, "count_params", DEFAULT_ARGUMENT),
-            "tampered",
+            "ok",
             FULL - 2,
         ),
-        "bookkeeping": (_with_answer(solved, "count_params", BOOKKEEPING), "tampered", FULL - 2),
+        "bookkeeping": (_with_answer(solved, "count_params", BOOKKEEPING), "ok", FULL - 2),
         "exception-swallower": (_with(release, SWALLOWER), "tampered", 0.0),
     }
 
