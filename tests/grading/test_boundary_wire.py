@@ -163,7 +163,11 @@ class _Pair:
         return wire.Remote(self.checker, {"name": name}, name)
 
     def close(self):
-        for fd in self.fds:
+        """End the serving thread (EOF on its pipe) before any descriptor can be reused."""
+        a_r, c_w, c_r, a_w = self.fds
+        os.close(c_w)
+        self.thread.join(timeout=10)
+        for fd in (a_r, c_r, a_w):
             os.close(fd)
 
 
