@@ -1,83 +1,133 @@
-"""The re-check's runner: the program that runs inside the sandbox, in a fresh interpreter.
+"""The re-check's checker: the program that runs the master's cells and tests, in its own
+sandbox, in a fresh interpreter. No student code runs in this process.
 
-recheck.run() reads this file by its path and starts it as `python -I -c <this file's text>`
-in the sandbox (isolated mode: no environment variables, no user site, nothing of the working
-folder, the student's copy, on the import path; the sandbox does not even see autograder/).
-So it must stay a single file that imports only the standard library until the cells import
-(keep it so: `json`, `os`, `signal`, `sys` at the top, nothing of autograder or rnnlib).
+recheck.run() starts this file's text as `python -I -c` (isolated mode; the sandbox does not
+see autograder/), so it imports only the standard library until the cells import. Its stdin
+brings a spec first (8 bytes of length, then JSON: a nonce, the cell timeout, the cells, the
+wire module's source), then the frames of the answers process (boundary_wire.py), which
+recheck.py relays; its stdout carries frames of two kinds: b"A" to the answers process and
+b"R" result lines (JSON prefixed by the nonce). The cells' own output goes to
+recheck-output.txt.
 
-Each test cell comes as two cells, its visible part ("test") and its hidden tests ("hidden",
-run only when the visible part passed), each reported with its part. It reads its spec (a
-nonce, the cell timeout, the cells) from stdin, sends its own stdout and
-stderr to recheck-output.txt, and writes results on the original stdout as lines of JSON,
-each prefixed by the nonce, which it read before any student code ran. Between cells it
-compares the watched modules (WATCHED, WATCHED_PACKAGES: the checking functions) with a
-snapshot; a test cell that ran after any of them was replaced fails, as tampered. Its state
-lives in main()'s locals, out of reach of the cells (which can reach this module's globals).
+Each answer cell of the program is not run here: every name it defines becomes a `Remote`, a
+function whose calls are messages to the answers process (answers_runner.py), with plain data
+both ways. rnnlib's `guarded` gives such a function its references (`with_references`), which
+the answers process blocks for good in the child that serves those calls. Each test cell comes
+as its visible part ("test") and its hidden part ("hidden", run only when the visible part
+passed), each reported with its part.
 """
 
 import json
 import os
 import signal
+import struct
 import sys
+import types
 
-# Modules whose functions the test cells rely on. rnnlib's test-cell machinery is watched as a
-# package: `rnnlib.testing` and every module below it, whatever it holds; `rnnlib._exports` is
-# how `rl.testing.<name>` finds those functions.
-WATCHED = ("builtins", "numpy", "numpy.testing", "rnnlib", "rnnlib._exports")
-WATCHED_PACKAGES = ("rnnlib.testing",)  # the package and every module below it
 # how a failure message of rnnlib.testing.checks names the likely mistake
 MISTAKE_PREFIX = "Likely mistake: "
+SPEC_HEAD = struct.Struct("!Q")
+# replies of the grader itself (recheck.py) when the answers process is gone
+GRADER_GENERATION = 2**31 - 1
 
 
-def is_watched(name: str) -> bool:
-    """Is module `name` one whose functions the re-check watches for replacement?"""
-    return name in WATCHED or any(
-        name == pkg or name.startswith(pkg + ".") for pkg in WATCHED_PACKAGES
-    )
+def read_spec(fd: int) -> dict:
+    """The spec at the start of stdin: 8 bytes of length, then JSON."""
+
+    def exact(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = os.read(fd, n - len(data))
+            if not chunk:
+                raise EOFError("stdin ended inside the spec")
+            data += chunk
+        return data
+
+    (size,) = SPEC_HEAD.unpack(exact(SPEC_HEAD.size))
+    return json.loads(exact(size).decode("utf-8"))
 
 
-def snapshot(seen: dict, snap: dict, watched=is_watched) -> None:
-    """Record (the first time it is seen) every watched module and the identity of each of its
-    attributes and of their code objects."""
-    for name in [n for n in list(sys.modules) if watched(n)]:
-        mod = sys.modules.get(name)
-        if mod is None or name in seen:
-            continue
-        seen[name] = mod
-        state = {}
-        for attr, value in list(vars(mod).items()):
-            code = getattr(value, "__code__", None)
-            state[attr] = (id(value), id(code) if code is not None else None)
-        snap[name] = state
+def load_wire(source: str) -> types.ModuleType:
+    """The wire module (boundary_wire.py), from the source the spec brings."""
+    wire = types.ModuleType("boundary_wire")
+    exec(compile(source, "boundary_wire.py", "exec"), wire.__dict__)
+    return wire
 
 
-def changes(seen: dict, snap: dict) -> list[str]:
-    """What was replaced since the snapshot: modules, attributes, code; trace hooks."""
-    found = []
-    for name, state in snap.items():
-        mod = sys.modules.get(name)
-        if mod is not seen[name]:
-            found.append(f"sys.modules[{name!r}] replaced")
-            continue
-        now = vars(mod)
-        for attr, (oid, cid) in state.items():
-            value = now.get(attr)
-            code = getattr(value, "__code__", None)
-            if attr not in now or id(value) != oid or (cid is not None and id(code) != cid):
-                found.append(f"{name}.{attr} replaced")
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        found.append("a trace or profile hook was installed")
-    return found[:10]
+def checker_peer(wire, rfd: int, wfd: int, ns: dict, shareable: set):
+    """The checker's side of the wire: every top-level call names the answers child that
+    must serve it (its blocked references), and replies of a child that was replaced (after a
+    timeout) are dropped by their generation."""
+
+    class CheckerPeer(wire.Peer):
+        generation = 0  # of the child serving the calls; replies of older ones are stale
+        reset = False  # the last call did not come back (a timeout): start a fresh child
+        blocked: tuple = ()
+
+        def call(self, target, args, kwargs, extra=None):
+            blocked = tuple(target.get("blocked") or ())
+            if self.depth == 0:
+                extra = {"top": True, "ctx": list(blocked), "reset": self.reset}
+                self.blocked = blocked
+                try:
+                    return super().call(target, args, kwargs, extra)
+                finally:
+                    self.reset = not self.replied  # cut off (a timeout): a fresh child next
+            if blocked != self.blocked:
+                raise RuntimeError(
+                    "a test called a student function with other references blocked while "
+                    "another student function was running (not supported across the boundary)"
+                )
+            return super().call(target, args, kwargs, extra)
+
+        def receive(self):
+            while True:
+                kind, payload = wire.read_frame(self.rfd)
+                if len(payload) < 4:
+                    raise wire.WireError("a frame without its generation")
+                (generation,) = struct.unpack("!I", payload[:4])
+                if generation < self.generation:
+                    continue  # from a child replaced after a timeout
+                if generation != GRADER_GENERATION:
+                    self.generation = generation
+                return wire.unpack(payload[4:])
+
+    def resolve(target):
+        """What the answers may ask of the checker: the value of a global that a master code
+        cell (not a test) assigned, by name."""
+        name = target.get("global")
+        if isinstance(name, str) and name in shareable and name in ns:
+            return lambda: ns[name]
+        raise NameError(f"name {str(name)[:60]!r} is not defined")
+
+    return CheckerPeer(rfd, wfd, resolve, keras_load=keras_load)
+
+
+def keras_load(data: bytes):
+    """A Keras model sent by the answers process, loaded in safe mode (no Lambda code)."""
+    import tempfile
+
+    import keras
+
+    with tempfile.TemporaryDirectory(prefix="rnn-model-") as folder:
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        try:
+            return keras.saving.load_model(path, safe_mode=True)
+        except Exception as error:  # noqa: BLE001 - say why, as the test's failure
+            raise TypeError(
+                "the model your function returned could not be loaded in Keras's safe mode, "
+                "which the grader uses for models (Lambda layers and classes of your own "
+                f"cannot be loaded): {type(error).__name__}: {str(error)[:200]}"
+            ) from None
 
 
 def main() -> None:
-    # everything the loop calls, bound before any student code runs (a cell can reach this
-    # module's globals through `import __main__`, never main()'s locals)
-    write, dumps, run, compile_ = os.write, json.dumps, exec, compile
-    take_snapshot, find_changes = snapshot, changes
-    spec = json.loads(sys.stdin.read())
+    spec = read_spec(0)
     nonce, timeout = spec.pop("nonce"), int(spec["cell_timeout"])
+    wire = load_wire(spec["wire"])
+    write_frame, dumps, run, compile_ = wire.write_frame, json.dumps, exec, compile
     out = os.dup(1)
     log = os.open("recheck-output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(log, 1)
@@ -86,14 +136,12 @@ def main() -> None:
     sys.stderr = open(2, "w", buffering=1, closefd=False)
 
     def emit(obj) -> None:
-        write(out, (nonce + " " + dumps(obj) + "\n").encode())
+        write_frame(out, b"R", (nonce + " " + dumps(obj)).encode())
 
     def on_alarm(signum, frame):
         raise TimeoutError(f"cell ran longer than {timeout} s")
 
     signal.signal(signal.SIGALRM, on_alarm)
-    seen: dict = {}
-    snap: dict = {}
     ns = {"__name__": "__main__", "__builtins__": __builtins__}
     try:
         from IPython.display import display
@@ -101,13 +149,20 @@ def main() -> None:
         ns["display"] = display
     except Exception:  # noqa: BLE001 - IPython is optional here; display() is a convenience
         pass
-    tampered: list[str] = []
+    peer = checker_peer(wire, 0, out, ns, set(spec.get("shareable") or ()))
+    answer_errors = None
     visible_ok = False  # the last test cell's visible part passed
     for index, cell in enumerate(spec["cells"]):
         if cell["kind"] == "hidden" and not visible_ok:
             continue  # the test already failed: its hidden part would only cost time
         if cell["kind"] == "answer":
-            take_snapshot(seen, snap)
+            for name in cell.get("defines") or ():
+                ns[name] = wire.Remote(peer, {"name": name}, name)
+            if answer_errors is None:
+                answer_errors = answers_status(peer, wire)
+            if cell["grade_id"] in answer_errors:
+                emit({"answer": cell["grade_id"], "error": answer_errors[cell["grade_id"]]})
+            continue
         ok, error, diagnosis = True, "", ""
         signal.alarm(timeout)
         try:
@@ -122,26 +177,31 @@ def main() -> None:
             diagnosis = named[0][len(MISTAKE_PREFIX) :][:200] if named else ""
         finally:
             signal.alarm(0)
-        take_snapshot(seen, snap)
-        if not tampered:
-            tampered = find_changes(seen, snap)
         if cell["kind"] == "test":
-            visible_ok = ok and not tampered
+            visible_ok = ok
         if cell["kind"] in ("test", "hidden"):
             emit(
                 {
                     "grade_id": cell["grade_id"],
                     "part": "hidden" if cell["kind"] == "hidden" else "visible",
-                    "passed": ok and not tampered,
+                    "passed": ok,
                     "error": error,
                     "diagnosis": diagnosis,
-                    "tampered": tampered,
                 }
             )
-        elif cell["kind"] == "answer" and not ok:
-            emit({"answer": cell["grade_id"], "error": error})
-    emit({"done": True, "tampered": tampered})
+    emit({"done": True})
     os._exit(0)
+
+
+def answers_status(peer, wire) -> dict:
+    """{answer cell's grade_id: the error its definitions raised} from the answers process."""
+    try:
+        errors = peer.call({"builtin": "errors"}, (), {})
+    except Exception as error:  # noqa: BLE001 - the answers process is broken: every call fails
+        return {"": f"{type(error).__name__}: {error}"[:300]}
+    if not isinstance(errors, dict):
+        return {}
+    return {str(k): str(v)[:300] for k, v in errors.items()}
 
 
 if __name__ == "__main__":

@@ -173,23 +173,30 @@ def _recheck(
         if clean and not clean.endswith(".ipynb"):  # never on the import path (-I)
             (rdir / clean).parent.mkdir(parents=True, exist_ok=True)
             (rdir / clean).write_bytes(data)
-    box_dir = box = None
-    if task.isolate:  # the re-check writes to a capped copy, as the kernel does (scratch.py)
-        box_dir = scratch.make_scratch(work, rdir, limits)
-        box = Sandbox(rdir, limits, name=f"{name}-r", warm=warm_socket, source=box_dir)
+    adir = work / f"answers-{nb_name}"  # the student's definitions run there, apart
+    adir.mkdir()
+    scratches, boxes = [], {}
+    if task.isolate:  # each writes to a capped copy, as the kernel does (scratch.py)
+        for role, folder in (("r", rdir), ("a", adir)):
+            scratches.append(scratch.make_scratch(work, folder, limits))
+            boxes[role] = Sandbox(
+                folder, limits, name=f"{name}-{role}", warm=warm_socket, source=scratches[-1]
+            )
     try:
         rc = recheck.run(
             cells,
             rdir,
             cell_timeout=limits.cell_timeout,
             total_timeout=limits.notebook_timeout,
-            sandbox=box,
+            sandbox=boxes.get("r"),
+            answers_sandbox=boxes.get("a"),
+            answers_dir=adir,
         )
     finally:
-        if box is not None:
+        for box in boxes.values():
             box.close()
-        if box_dir is not None:
-            scratch.remove_scratch(box_dir)
+        for folder in scratches:
+            scratch.remove_scratch(folder)
     by_id = {r.grade_id: r for r in rc.tests}
     if rc.tampered:
         statuses.add("tampered")

@@ -158,6 +158,101 @@ _c = _os.times()
 print('CPU-RATIO', round((_c.children_user + _c.children_system) / (_t.time() - _t0), 2))
 """
 
+# rows 1-2: at class definition time (which "definitions only" keeps), find the re-check's
+# secret and write "passed" result lines for every test to every descriptor. The student's
+# definitions now run in a process of their own, which has neither the secret nor a way to
+# the checker's results.
+FORGER = """
+import os as _os, sys as _sys, json as _json
+class _Hook:
+    def __init_subclass__(cls, **kw):
+        if 'IPython' in _sys.modules:
+            return
+        import __main__
+        secrets = {{getattr(__main__, 'nonce', '')}}
+        frame = _sys._getframe()
+        while frame is not None:
+            secrets |= {{v for v in frame.f_locals.values() if isinstance(v, str) and len(v) == 32}}
+            frame = frame.f_back
+        for nonce in secrets:
+            for gid in {ids!r}:
+                for part in ('visible', 'hidden'):
+                    item = {{'grade_id': gid, 'part': part, 'passed': True, 'error': ''}}
+                    line = (nonce + ' ' + _json.dumps(item)).encode()
+                    for fd in range(1, 10):
+                        try:
+                            _os.write(fd, b'R' + len(line).to_bytes(4, 'big') + line + b'\\n')
+                        except OSError:
+                            pass
+class _Go(_Hook):
+    pass
+def count_params(input_dim, units):
+    raise NotImplementedError
+"""
+# row 3: patch the checks while a class is defined; the answer itself is wrong
+PATCHER = """
+import rnnlib as _rl
+import rnnlib.testing.checks as _checks
+class _Patch:
+    def __init_subclass__(cls, **kw):
+        _rl.testing.check_close = _checks.check_close = lambda *a, **k: None
+class _Apply(_Patch):
+    pass
+def count_params(input_dim, units):
+    return 0
+"""
+# row 4: an object that says it is an int and equals anything, whose __array__ walks up the
+# stack to the checker's expected value
+FORGED_ARRAY = """
+import sys as _sys
+import numpy as _np
+class _Liar:
+    __class__ = int
+    def __eq__(self, other):
+        return True
+    def __int__(self):
+        return int(self.__array__())
+    def __array__(self, dtype=None, copy=None):
+        frame = _sys._getframe(1)
+        while frame is not None:
+            for name in ('desired', 'expected', '_expected', 'b', 'want'):
+                value = frame.f_locals.get(name)
+                if value is not None and type(value) is not _Liar:
+                    return _np.asarray(value)
+            frame = frame.f_back
+        return _np.asarray(0)
+def count_params(input_dim, units):
+    return _Liar()
+"""
+# row 5: the reference's code captured in a default argument at definition time
+DEFAULT_ARGUMENT = """
+import types as _types
+import rnnlib as _rl
+def count_params(input_dim, units, _code=_rl.cells.count_params.__code__,
+                 _glob=_rl.cells.count_params.__globals__):
+    return _types.FunctionType(_code, _glob)("simple_rnn", input_dim, units)
+"""
+# row 5: the original code taken from the guard's own bookkeeping during the call
+BOOKKEEPING = """
+def count_params(input_dim, units):
+    import types
+    from rnnlib.testing import grading
+    for fn, (code, _depth) in list(grading._active.items()):
+        if fn.__name__ == 'count_params':
+            return types.FunctionType(code, fn.__globals__)("simple_rnn", input_dim, units)
+    raise NotImplementedError
+"""
+# row 6: in the kernel, an exception handler that swallows every failure (a blank notebook)
+SWALLOWER = (
+    "get_ipython().set_custom_exc((BaseException,), "
+    "lambda shell, etype, value, tb, tb_offset=None: None)\n"
+)
+
+
+def _test_ids() -> list[str]:
+    nb = _master()
+    return [nbs.grade_id(nb.cells[j]) for _, _, tests in nbs.exercises(nb) for j in tests]
+
 
 def _folder_cases(canary: Path, course: Path) -> dict:
     """{student id: (notebook or bytes, expected status, expected score)} for the folder batch."""
@@ -192,6 +287,23 @@ def _folder_cases(canary: Path, course: Path) -> dict:
         ),
         "history-printer": (_with_last_cell(solved, HISTORY), "ok", FULL),
         "visible-only": (_with_answer(solved, "count_params", VISIBLE_ONLY), "ok", FULL - 2),
+        # rows 1-6 of the issue: the student's definitions run apart from the checker (the
+        # forger's `import __main__` is also flagged by the static check)
+        "result-forger": (
+            _with_answer(release, "count_params", FORGER.format(ids=_test_ids())),
+            "tampered",
+            0.0,
+        ),
+        "check-patcher": (_with_answer(solved, "count_params", PATCHER), "tampered", FULL - 2),
+        "forged-array": (_with_answer(solved, "count_params", FORGED_ARRAY), "tampered", FULL - 2),
+        # the kernel's guard holds against these two as well: no point in either run
+        "default-argument": (
+            _with_answer(solved, "count_params", DEFAULT_ARGUMENT),
+            "ok",
+            FULL - 2,
+        ),
+        "bookkeeping": (_with_answer(solved, "count_params", BOOKKEEPING), "ok", FULL - 2),
+        "exception-swallower": (_with(release, SWALLOWER), "tampered", 0.0),
     }
 
 
