@@ -116,7 +116,6 @@ class TestResult:
 class RecheckResult:
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    tampered: list[str] = field(default_factory=list)
     completed: bool = False
     timed_out: bool = False
     memory: bool = False
@@ -151,7 +150,6 @@ def parse(stdout: bytes, nonce: str, cells: list[Cell]) -> RecheckResult:
             continue
         if item.get("done"):
             result.completed = True
-            result.tampered = [str(t) for t in item.get("tampered") or []][:10]
         elif "answer" in item:
             result.notes.append(f"{item['answer']}: answer cell raised {item.get('error', '')}")
         elif item.get("grade_id") in points:
@@ -174,8 +172,6 @@ def parse(stdout: bytes, nonce: str, cells: list[Cell]) -> RecheckResult:
                     visible_passed=passed,
                     diagnosis="" if passed else diagnosis,
                 )
-            if item.get("tampered") and not result.tampered:
-                result.tampered = [str(t) for t in item["tampered"]][:10]
     for gid, pts in points.items():
         result.tests.append(seen.get(gid) or TestResult(gid, pts, False, "did not run"))
     return result

@@ -198,9 +198,6 @@ def _recheck(
         for folder in scratches:
             scratch.remove_scratch(folder)
     by_id = {r.grade_id: r for r in rc.tests}
-    if rc.tampered:
-        statuses.add("tampered")
-        reasons.append(f"{nb_name}: re-check saw {rc.tampered[0]}")
     if rc.memory and "memory" not in statuses:
         statuses.add("memory")
         reasons.append(f"re-check hit the memory limit ({limits.memory_mb} MB)")
